@@ -1,0 +1,177 @@
+/**
+ * createApp(deps): the whole HTTP application. main.ts serves it; tests build
+ * it with their own database and clock and call `app.request()`.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
+import { ZodError } from "zod";
+import { findSession } from "./services/auth.ts";
+import { DomainError } from "./services/errors.ts";
+import { isMessageKey, pickLocale, translator } from "./i18n/translate.ts";
+import { compressText } from "./middleware/compress.ts";
+import { authRoutes, SESSION_COOKIE } from "./routes/auth.tsx";
+import type { AppDeps, AppEnv } from "./routes/context.ts";
+import { conversationRoutes } from "./routes/conversations.tsx";
+import { eventRoutes } from "./routes/events.tsx";
+import { healthRoutes } from "./routes/health.ts";
+import { inboxRoutes } from "./routes/inboxes.tsx";
+import { loadStaticAssets, type StaticAssets } from "./routes/static.ts";
+
+export type { AppDeps };
+
+/** Paths that need no session: everything else redirects to /login. */
+const PUBLIC_PATHS = [
+  /^\/login$/,
+  /^\/healthz$/,
+  /^\/webhooks\//,
+  /^\/static\//,
+];
+/** Machine clients with their own signatures; no browser CSRF applies. */
+const CSRF_EXEMPT = [/^\/webhooks\//];
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+let cachedAssets: Promise<StaticAssets> | null = null;
+
+export interface BandejaApp {
+  app: Hono<AppEnv>;
+  assets: StaticAssets;
+}
+
+/** Builds the application around its dependencies. */
+export async function createApp(deps: AppDeps): Promise<BandejaApp> {
+  cachedAssets ??= loadStaticAssets();
+  const assets = await cachedAssets;
+  const app = new Hono<AppEnv>();
+  const publicOrigin = new URL(deps.config.publicUrl).origin;
+
+  app.use(async (c, next) => {
+    c.set("deps", deps);
+    c.set("assets", assets.urls);
+    c.set("requestId", c.req.header("x-request-id") ?? crypto.randomUUID());
+    c.set("session", null);
+    c.set(
+      "t",
+      translator(pickLocale(null, c.req.header("accept-language"))),
+    );
+    await next();
+  });
+
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:", "blob:"],
+      mediaSrc: ["'self'", "blob:"],
+      connectSrc: ["'self'"],
+      frameAncestors: ["'none'"],
+      formAction: ["'self'"],
+      baseUri: ["'none'"],
+      objectSrc: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+    xFrameOptions: "DENY",
+  }));
+  app.use(compressText());
+  // forms are small; uploads get their own limit on their own routes
+  app.use(bodyLimit({
+    maxSize: 256 * 1024,
+    onError: (c) => c.text("Request body too large", 413),
+  }));
+
+  // session
+  app.use(async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const session = await findSession(deps.db, deps.clock, token);
+      if (session) {
+        c.set("session", session);
+        c.set(
+          "t",
+          translator(
+            pickLocale(session.user.locale, c.req.header("accept-language")),
+            session.user.timeZone ?? "UTC",
+          ),
+        );
+      }
+    }
+    const path = c.req.path;
+    if (!c.get("session") && !PUBLIC_PATHS.some((r) => r.test(path))) {
+      if (c.req.method === "GET" && c.req.header("hx-request") !== "true") {
+        const next = path === "/" ? "" : `?next=${encodeURIComponent(path)}`;
+        return c.redirect(`/login${next}`, 302);
+      }
+      return c.text(
+        "Not logged in",
+        401,
+        c.req.header("hx-request") === "true"
+          ? { "HX-Redirect": "/login" }
+          : {},
+      );
+    }
+    await next();
+  });
+
+  // CSRF: the browser must say the request came from our own pages (Origin
+  // or Sec-Fetch-Site), and a logged-in request must carry the session's
+  // token (htmx sends it as a header, plain forms as a field).
+  app.use(async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return await next();
+    if (CSRF_EXEMPT.some((r) => r.test(c.req.path))) return await next();
+    const t = c.get("t");
+    const origin = c.req.header("origin");
+    const site = c.req.header("sec-fetch-site");
+    const requestOrigin = new URL(c.req.url).origin;
+    const sameOrigin = origin
+      ? origin === publicOrigin || origin === requestOrigin
+      : site === "same-origin";
+    if (!sameOrigin) return c.text(t("error.csrf"), 403);
+    const session = c.get("session");
+    if (session) {
+      let token = c.req.header("x-csrf-token");
+      if (!token) {
+        const type = c.req.header("content-type") ?? "";
+        if (
+          type.startsWith("application/x-www-form-urlencoded") ||
+          type.startsWith("multipart/form-data")
+        ) {
+          const form = await c.req.parseBody();
+          token = typeof form._csrf === "string" ? form._csrf : undefined;
+        }
+      }
+      if (token !== session.csrfToken) return c.text(t("error.csrf"), 403);
+    }
+    await next();
+  });
+
+  app.route("/", assets.routes);
+  app.route("/", healthRoutes);
+  app.route("/", authRoutes);
+  app.route("/", inboxRoutes);
+  app.route("/", conversationRoutes);
+  app.route("/", eventRoutes);
+
+  app.notFound((c) => c.text(c.get("t")("error.not_found"), 404));
+  app.onError((err, c) => {
+    const t = c.get("t") ?? translator("en");
+    if (err instanceof DomainError) {
+      const msg = isMessageKey(err.key) ? t(err.key) : err.message;
+      return c.text(msg, err.status);
+    }
+    if (err instanceof ZodError) {
+      const detail = err.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
+        .join("; ");
+      return c.text(`${t("error.bad_request")} ${detail}`, 400);
+    }
+    console.error(JSON.stringify({
+      level: "error",
+      requestId: c.get("requestId"),
+      path: c.req.path,
+      error: String(err?.stack ?? err),
+    }));
+    return c.text(t("error.server"), 500);
+  });
+  return { app, assets };
+}

@@ -1,0 +1,75 @@
+/**
+ * Environment → typed configuration. Fails fast with a message naming the
+ * variable that is wrong.
+ */
+import { z } from "zod";
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOSTNAME: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().min(1).default("file:data/bandeja.db"),
+  DATABASE_AUTH_TOKEN: z.string().optional(),
+  BANDEJA_DEMO: z.enum(["0", "1"]).default("1"),
+  MEDIA_DIR: z.string().default("data/media"),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),
+  TWILIO_ACCOUNT_SID: z.string().default("ACdemo00000000000000000000000000"),
+  TWILIO_AUTH_TOKEN: z.string().default("demo-twilio-token"),
+  TWILIO_API_BASE: z.url().optional(),
+  TELNYX_API_KEY: z.string().default("demo-telnyx-key"),
+  TELNYX_PUBLIC_KEY: z.string().optional(),
+  TELNYX_API_BASE: z.url().optional(),
+  WHATSAPP_ACCESS_TOKEN: z.string().default("demo-whatsapp-token"),
+  WHATSAPP_APP_SECRET: z.string().default("demo-whatsapp-secret"),
+  WHATSAPP_VERIFY_TOKEN: z.string().default("demo-verify-token"),
+  WHATSAPP_API_BASE: z.url().optional(),
+  SIMULATOR: z.enum(["auto", "0", "1"]).default("auto"),
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
+  OUTBOX_RATE_PER_SEC: z.coerce.number().positive().default(1),
+  MEDIA_URL_SECRET: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  hostname: string;
+  /** what carriers see; signatures are computed over it */
+  publicUrl: string;
+  secureCookies: boolean;
+  databaseUrl: string;
+  databaseAuthToken?: string;
+  demo: boolean;
+  mediaDir: string;
+  sessionTtlMs: number;
+  env: Env;
+}
+
+/** Reads the configuration; throws one readable error listing every problem. */
+export function loadConfig(
+  vars: Record<string, string | undefined> = Deno.env.toObject(),
+): Config {
+  const parsed = schema.safeParse(vars);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) =>
+      `  ${i.path.join(".")}: ${i.message}`
+    );
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`)
+    .replace(/\/$/, "");
+  return {
+    port: env.PORT,
+    hostname: env.HOSTNAME,
+    publicUrl,
+    secureCookies: publicUrl.startsWith("https:"),
+    databaseUrl: env.DATABASE_URL,
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN,
+    demo: env.BANDEJA_DEMO === "1",
+    mediaDir: env.MEDIA_DIR,
+    sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+    env,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Opens the database (an embedded libSQL file, or a libSQL server) and
+ * applies migrations. All writes that belong together go through `write()`.
+ */
+import { type Client, createClient } from "@libsql/client";
+import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
+import * as schema from "./schema.ts";
+
+export type Schema = typeof schema;
+export type Drizzle = LibSQLDatabase<Schema>;
+/** A transaction handle; services take `Tx | Drizzle` where reads suffice. */
+export type Tx = Parameters<Parameters<Drizzle["transaction"]>[0]>[0];
+export type Conn = Drizzle | Tx;
+
+export interface Db {
+  readonly client: Client;
+  readonly orm: Drizzle;
+  readonly url: string;
+  /**
+   * Runs `fn` in one write transaction (BEGIN IMMEDIATE). Write transactions
+   * of this process are queued here: the native driver waits on SQLite's
+   * busy lock synchronously, so two interleaved transactions of one process
+   * on two pooled connections would block the event loop against each other.
+   * Across processes the busy timeout does the waiting.
+   */
+  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Called after every committed write; the event bus polls on it. */
+  onCommit(listener: () => void): () => void;
+  close(): void;
+}
+
+export interface OpenOptions {
+  url: string;
+  authToken?: string;
+  /** busy timeout for file databases, ms */
+  busyTimeoutMs?: number;
+}
+
+const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
+
+/** Opens the database and brings its schema up to date. */
+export async function openDb(opts: OpenOptions): Promise<Db> {
+  const isFile = opts.url.startsWith("file:");
+  if (isFile && !opts.url.includes(":memory:")) {
+    const path = opts.url.slice("file:".length).split("?")[0];
+    const dir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "";
+    if (dir) await Deno.mkdir(dir, { recursive: true });
+  }
+  const client = createClient({
+    url: opts.url,
+    authToken: opts.authToken,
+    timeout: isFile ? (opts.busyTimeoutMs ?? 5000) : undefined,
+    intMode: "number",
+  });
+  if (isFile) {
+    // WAL persists in the file: readers never block the writer
+    await client.execute("PRAGMA journal_mode=WAL");
+  }
+  await client.execute("PRAGMA foreign_keys=ON");
+  const orm = drizzle(client, { schema });
+  await migrate(orm, { migrationsFolder: MIGRATIONS });
+
+  let tail: Promise<unknown> = Promise.resolve();
+  const listeners = new Set<() => void>();
+  const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const run = tail.then(() => orm.transaction(fn));
+    tail = run.catch(() => {});
+    return run.then((result) => {
+      for (const l of listeners) l();
+      return result;
+    });
+  };
+  return {
+    client,
+    orm,
+    url: opts.url,
+    write,
+    onCommit: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    close: () => client.close(),
+  };
+}

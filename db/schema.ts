@@ -1,0 +1,203 @@
+/**
+ * The database schema (drizzle). Times are UTC epoch milliseconds, phone
+ * numbers E.164. Every list query has an index named after what it serves.
+ */
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  email: text("email").notNull().unique(),
+  name: text("name").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "manager", "agent"] }).notNull()
+    .default("agent"),
+  status: text("status", { enum: ["available", "away", "busy", "offline"] })
+    .notNull().default("offline"),
+  statusMessage: text("status_message").notNull().default(""),
+  locale: text("locale"),
+  timeZone: text("time_zone"),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const sessions = sqliteTable("sessions", {
+  // sha-256 of the cookie token: a leaked table does not leak sessions
+  idHash: text("id_hash").primaryKey(),
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  csrfToken: text("csrf_token").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+}, (t) => [index("sessions_user_idx").on(t.userId)]);
+
+export const loginAttempts = sqliteTable("login_attempts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  key: text("key").notNull(), // "email:<addr>" or "ip:<addr>"
+  at: integer("at").notNull(),
+}, (t) => [index("login_attempts_key_at_idx").on(t.key, t.at)]);
+
+export const inboxes = sqliteTable("inboxes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  kind: text("kind", { enum: ["shared", "personal"] }).notNull().default(
+    "shared",
+  ),
+  ownerUserId: integer("owner_user_id").references(() => users.id),
+  assignmentMode: integer("assignment_mode", { mode: "boolean" }).notNull()
+    .default(false),
+  allowMove: integer("allow_move", { mode: "boolean" }).notNull().default(
+    false,
+  ),
+  helpText: text("help_text").notNull().default(""),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const inboxMembers = sqliteTable("inbox_members", {
+  inboxId: integer("inbox_id").notNull().references(() => inboxes.id, {
+    onDelete: "cascade",
+  }),
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  queueActive: integer("queue_active", { mode: "boolean" }).notNull().default(
+    true,
+  ),
+}, (t) => [
+  primaryKey({ columns: [t.inboxId, t.userId] }),
+  index("inbox_members_user_idx").on(t.userId),
+]);
+
+export const phoneNumbers = sqliteTable("phone_numbers", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  e164: text("e164").notNull(),
+  channel: text("channel", { enum: ["sms", "whatsapp"] }).notNull(),
+  provider: text("provider", { enum: ["twilio", "telnyx", "whatsapp"] })
+    .notNull(),
+  // WhatsApp Cloud API addresses numbers by phone_number_id
+  providerNumberId: text("provider_number_id"),
+  registration: text("registration", {
+    enum: ["approved", "pending", "rejected"],
+  }).notNull().default("pending"),
+  inboxId: integer("inbox_id").references(() => inboxes.id),
+  label: text("label").notNull().default(""),
+  addedAt: integer("added_at").notNull(),
+}, (t) => [
+  uniqueIndex("phone_numbers_e164_channel_uq").on(t.e164, t.channel),
+  index("phone_numbers_inbox_idx").on(t.inboxId),
+]);
+
+export const contacts = sqliteTable("contacts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().default(""),
+  e164: text("e164").notNull().unique(),
+  email: text("email").notNull().default(""),
+  company: text("company").notNull().default(""),
+  notes: text("notes").notNull().default(""),
+  spam: integer("spam", { mode: "boolean" }).notNull().default(false),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** A contact opted out of one of our numbers (C4). */
+export const optOuts = sqliteTable("opt_outs", {
+  contactId: integer("contact_id").notNull().references(() => contacts.id, {
+    onDelete: "cascade",
+  }),
+  numberId: integer("number_id").notNull().references(() => phoneNumbers.id),
+  source: text("source", { enum: ["keyword", "manual"] }).notNull(),
+  at: integer("at").notNull(),
+}, (t) => [primaryKey({ columns: [t.contactId, t.numberId] })]);
+
+export const conversations = sqliteTable("conversations", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  inboxId: integer("inbox_id").notNull().references(() => inboxes.id),
+  contactId: integer("contact_id").notNull().references(() => contacts.id),
+  numberId: integer("number_id").notNull().references(() => phoneNumbers.id),
+  status: text("status", { enum: ["open", "closed"] }).notNull().default(
+    "open",
+  ),
+  assigneeId: integer("assignee_id").references(() => users.id),
+  spam: integer("spam", { mode: "boolean" }).notNull().default(false),
+  openedAt: integer("opened_at").notNull(),
+  closedAt: integer("closed_at"),
+  lastMessageAt: integer("last_message_at").notNull(),
+  lastMessageId: integer("last_message_id"),
+  lastInboundAt: integer("last_inbound_at"),
+  preview: text("preview").notNull().default(""),
+}, (t) => [
+  // the list query: one inbox, one status, newest activity first
+  index("conversations_inbox_status_last_idx").on(
+    t.inboxId,
+    t.status,
+    t.lastMessageAt,
+    t.id,
+  ),
+  // one open conversation per contact per number; inbound finds it
+  index("conversations_contact_number_idx").on(t.contactId, t.numberId),
+]);
+
+export const messages = sqliteTable("messages", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  conversationId: integer("conversation_id").notNull().references(() =>
+    conversations.id
+  ),
+  direction: text("direction", { enum: ["in", "out"] }).notNull(),
+  body: text("body").notNull().default(""),
+  status: text("status", {
+    enum: [
+      "received",
+      "queued",
+      "sent",
+      "delivered",
+      "read",
+      "undelivered",
+      "failed",
+    ],
+  }).notNull(),
+  provider: text("provider"),
+  providerId: text("provider_id"),
+  error: text("error"),
+  sentBy: integer("sent_by").references(() => users.id),
+  // the composer's idempotency key: a resubmitted reply is stored once
+  clientKey: text("client_key"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  index("messages_conversation_idx").on(t.conversationId, t.id),
+  // a carrier's retry of the same message id is a no-op (C3)
+  uniqueIndex("messages_provider_id_uq").on(t.provider, t.providerId),
+  uniqueIndex("messages_client_key_uq").on(t.sentBy, t.clientKey),
+]);
+
+export const conversationReads = sqliteTable("conversation_reads", {
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  conversationId: integer("conversation_id").notNull().references(
+    () => conversations.id,
+    { onDelete: "cascade" },
+  ),
+  lastReadMessageId: integer("last_read_message_id").notNull().default(0),
+  // "mark unread" for this user only (F17)
+  markedUnread: integer("marked_unread", { mode: "boolean" }).notNull()
+    .default(false),
+}, (t) => [primaryKey({ columns: [t.userId, t.conversationId] })]);
+
+/** The single source of realtime updates; SSE ids are these ids. */
+export const events = sqliteTable("events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  inboxId: integer("inbox_id"),
+  chatId: integer("chat_id"),
+  // events for one user only (their own read state)
+  userId: integer("user_id"),
+  kind: text("kind").notNull(),
+  conversationId: integer("conversation_id"),
+  messageId: integer("message_id"),
+  payload: text("payload").notNull().default("{}"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("events_inbox_idx").on(t.inboxId, t.id)]);

@@ -1,0 +1,70 @@
+/** Picks a language and formats strings, dates and numbers in it. */
+import { en, type MessageKey } from "./en.ts";
+import { es } from "./es.ts";
+
+export type Locale = "en" | "es";
+export const LOCALES: Locale[] = ["en", "es"];
+const dictionaries: Record<Locale, Record<MessageKey, string>> = { en, es };
+
+export type { MessageKey };
+
+/** A translator bound to one locale and time zone. */
+export interface T {
+  (key: MessageKey, vars?: Record<string, string | number>): string;
+  locale: Locale;
+  timeZone: string;
+  time(ms: number): string;
+  dateTime(ms: number): string;
+}
+
+/** The user's setting first, else the best match from Accept-Language. */
+export function pickLocale(
+  setting: string | null | undefined,
+  acceptLanguage: string | null | undefined,
+): Locale {
+  if (setting && (LOCALES as string[]).includes(setting)) {
+    return setting as Locale;
+  }
+  const wanted = (acceptLanguage ?? "").split(",").map((part) => {
+    const [tag, q] = part.trim().split(";q=");
+    return { tag: tag.toLowerCase().split("-")[0], q: q ? Number(q) : 1 };
+  }).filter((x) => x.tag).sort((a, b) => b.q - a.q);
+  for (const w of wanted) {
+    if ((LOCALES as string[]).includes(w.tag)) return w.tag as Locale;
+  }
+  return "en";
+}
+
+/** Is `key` a message key? (Error keys come from services as strings.) */
+export function isMessageKey(key: string | undefined): key is MessageKey {
+  return key !== undefined && key in en;
+}
+
+/** Builds a translator. */
+export function translator(locale: Locale, timeZone = "UTC"): T {
+  const dict = dictionaries[locale];
+  const timeFmt = new Intl.DateTimeFormat(locale, {
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZone,
+  });
+  const dateTimeFmt = new Intl.DateTimeFormat(locale, {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone,
+  });
+  const t = ((key: MessageKey, vars?: Record<string, string | number>) => {
+    let s = dict[key] ?? en[key] ?? key;
+    if (vars) {
+      for (const [k, v] of Object.entries(vars)) {
+        s = s.replaceAll(`{${k}}`, String(v));
+      }
+    }
+    return s;
+  }) as T;
+  t.locale = locale;
+  t.timeZone = timeZone;
+  t.time = (ms) => timeFmt.format(ms);
+  t.dateTime = (ms) => dateTimeFmt.format(ms);
+  return t;
+}

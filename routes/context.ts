@@ -1,0 +1,55 @@
+/** What every route can read from the Hono context. */
+import type { Context } from "hono";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { T } from "../i18n/translate.ts";
+import type { SessionInfo } from "../services/auth.ts";
+import type { Clock } from "../services/clock.ts";
+import type { EventBus } from "../services/event_bus.ts";
+import { Forbidden } from "../services/errors.ts";
+import type { User } from "../services/users.ts";
+import type { AssetUrls } from "../views/layout.tsx";
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  bus: EventBus;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    assets: AssetUrls;
+    session: SessionInfo | null;
+    t: T;
+    requestId: string;
+  };
+}
+
+export type Ctx = Context<AppEnv>;
+
+/** True for requests htmx made (they want a fragment, not a page). */
+export function isHtmx(c: Ctx): boolean {
+  return c.req.header("hx-request") === "true" &&
+    c.req.header("hx-history-restore-request") !== "true";
+}
+
+/** The logged-in user; the session middleware guarantees one on app routes. */
+export function currentUser(c: Ctx): User {
+  const s = c.get("session");
+  if (!s) throw new Forbidden("Not logged in");
+  return s.user;
+}
+
+/** The session's CSRF token, for forms. */
+export function csrfToken(c: Ctx): string {
+  return c.get("session")?.csrfToken ?? "";
+}
+
+/** Parses a positive integer route parameter; anything else is a 404. */
+export function idParam(c: Ctx, name: string): number | null {
+  const raw = c.req.param(name) ?? "";
+  if (!/^[1-9][0-9]{0,15}$/.test(raw)) return null;
+  return Number(raw);
+}

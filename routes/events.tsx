@@ -1,0 +1,225 @@
+/**
+ * GET /events: the live stream (SSE) of one logged-in browser tab. It first
+ * replays what the tab missed (Last-Event-ID, or ?after= from the page),
+ * then follows the event bus. Each event becomes htmx partials; the bytes
+ * of one event for one kind of viewer are rendered once per batch and shared.
+ */
+import { Hono } from "hono";
+import type { Db } from "../db/client.ts";
+import type { T } from "../i18n/translate.ts";
+import { memberInboxIds } from "../services/access.ts";
+import {
+  conversationSummaries,
+  type ConversationSummary,
+  messagesById,
+  type ThreadMessage,
+} from "../services/conversations.ts";
+import {
+  EventBatch,
+  isVisibleTo,
+  type Subscriber,
+} from "../services/event_bus.ts";
+import { eventsVisibleTo, type StoredEvent } from "../services/events.ts";
+import {
+  MessageUpdate,
+  RowRefresh,
+  RowRemove,
+  RowUpdate,
+} from "../views/live_update.tsx";
+import type { AppEnv } from "./context.ts";
+import { currentUser } from "./context.ts";
+
+const HEARTBEAT_MS = 15_000;
+const encoder = new TextEncoder();
+
+interface BatchData {
+  messages: Map<number, ThreadMessage>;
+  conversations: Map<number, ConversationSummary>;
+}
+
+/** Loads what a batch refers to, in two queries for the whole batch. */
+async function loadBatchData(
+  db: Db,
+  events: StoredEvent[],
+): Promise<BatchData> {
+  const messageIds = new Set<number>();
+  const conversationIds = new Set<number>();
+  for (const e of events) {
+    if (e.messageId) messageIds.add(e.messageId);
+    if (e.conversationId) conversationIds.add(e.conversationId);
+  }
+  const [messages, conversations] = await Promise.all([
+    messagesById(db.orm, [...messageIds]),
+    // user 0 reads nothing: unread is set per viewer below
+    conversationSummaries(db.orm, 0, [...conversationIds]),
+  ]);
+  return { messages, conversations };
+}
+
+/** One event as SSE bytes for one kind of viewer, or null if it shows nothing. */
+function renderEvent(
+  t: T,
+  userId: number,
+  e: StoredEvent,
+  data: BatchData,
+): string | null {
+  const conv = e.conversationId
+    ? data.conversations.get(e.conversationId)
+    : undefined;
+  switch (e.kind) {
+    case "message.created": {
+      const msg = e.messageId ? data.messages.get(e.messageId) : undefined;
+      if (!msg || !conv) return null;
+      const by = (JSON.parse(e.payload) as { by?: number | null }).by ?? null;
+      const row = { ...conv, unread: by !== userId };
+      return String(
+        <>
+          <MessageUpdate t={t} msg={msg} />
+          <RowUpdate t={t} conv={row} />
+        </>,
+      );
+    }
+    case "message.updated": {
+      const msg = e.messageId ? data.messages.get(e.messageId) : undefined;
+      return msg ? String(<MessageUpdate t={t} msg={msg} />) : null;
+    }
+    case "conversation.read":
+      return conv
+        ? String(<RowRefresh t={t} conv={{ ...conv, unread: false }} />)
+        : null;
+    case "conversation.updated":
+      return conv
+        ? String(<RowUpdate t={t} conv={{ ...conv, unread: false }} />)
+        : null;
+    case "conversation.removed":
+      return e.conversationId
+        ? String(<RowRemove conversationId={e.conversationId} />)
+        : null;
+    default:
+      return null;
+  }
+}
+
+/** Frames HTML as one SSE message; data lines may not hold CR or LF. */
+export function sseFrame(id: number, html: string): Uint8Array {
+  const lines = html.replace(/\r\n?/g, "\n").split("\n");
+  return encoder.encode(
+    `id: ${id}\n${lines.map((l) => `data: ${l}\n`).join("")}\n`,
+  );
+}
+
+export const eventRoutes = new Hono<AppEnv>();
+
+eventRoutes.get("/events", (c) => {
+  const { db, bus } = c.get("deps");
+  const session = c.get("session")!;
+  const user = currentUser(c);
+  const t = c.get("t");
+  const header = c.req.header("last-event-id") ?? c.req.query("after") ?? "0";
+  let cursor = /^\d{1,15}$/.test(header) ? Number(header) : 0;
+
+  const sub: Subscriber & { closed: boolean } = {
+    userId: user.id,
+    inboxIds: new Set(),
+    closed: false,
+    deliver: (batch) => enqueue(() => handleBatch(batch)),
+  };
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let unsubscribe = () => {};
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let chain: Promise<void> = Promise.resolve();
+
+  const enqueue = (work: () => Promise<void>) => {
+    chain = chain.then(() => sub.closed ? undefined : work()).catch((err) => {
+      console.error("live stream failed", err);
+      close();
+    });
+  };
+  const write = (bytes: Uint8Array) => {
+    if (!sub.closed) controller.enqueue(bytes);
+  };
+  const close = () => {
+    if (sub.closed) return;
+    sub.closed = true;
+    unsubscribe();
+    clearInterval(heartbeat);
+    try {
+      controller.close();
+    } catch { /* already closed by the client */ }
+  };
+
+  /** Renders the events this user may see, sharing work through the batch. */
+  const emit = async (batch: EventBatch, shared: boolean) => {
+    let html = "";
+    let lastId = cursor;
+    for (const e of batch.events) {
+      if (e.id <= cursor) continue;
+      if (e.kind === "session.ended" && e.userId === user.id) {
+        const ended = (JSON.parse(e.payload) as { session?: string }).session;
+        if (ended === session.idHash) {
+          close();
+          return;
+        }
+      }
+      if (e.kind === "access.changed" && e.userId === user.id) {
+        sub.inboxIds = await memberInboxIds(db.orm, user.id);
+      }
+      if (!isVisibleTo(sub, e)) continue;
+      lastId = e.id;
+      const data = await batch.once(
+        "data",
+        () => loadBatchData(db, batch.events),
+      );
+      // the bytes depend on the viewer only through locale and "is it mine"
+      const mine = e.userId === user.id ||
+        (JSON.parse(e.payload) as { by?: number }).by === user.id;
+      const key = `${e.id}:${t.locale}:${t.timeZone}:${mine ? user.id : 0}`;
+      const part = shared
+        ? batch.once(key, () => renderEvent(t, mine ? user.id : 0, e, data))
+        : renderEvent(t, user.id, e, data);
+      if (part) html += part;
+    }
+    if (lastId > cursor) {
+      cursor = lastId;
+      // an id-only frame still moves Last-Event-ID forward
+      write(sseFrame(cursor, html));
+    }
+  };
+
+  const handleBatch = (batch: EventBatch) => emit(batch, true);
+
+  const replay = async () => {
+    sub.inboxIds = await memberInboxIds(db.orm, user.id);
+    while (!sub.closed) {
+      const rows = await eventsVisibleTo(db.orm, user.id, cursor);
+      if (rows.length === 0) return;
+      await emit(new EventBatch(rows), false);
+      if (rows.length < 500) return;
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    start(ctrl) {
+      controller = ctrl;
+      // subscribe first so nothing committed during the replay is missed;
+      // the cursor drops what the replay already sent
+      unsubscribe = bus.subscribe(sub);
+      write(encoder.encode(`retry: 2000\n: connected\n\n`));
+      enqueue(replay);
+      heartbeat = setInterval(
+        () => write(encoder.encode(": ping\n\n")),
+        HEARTBEAT_MS,
+      );
+    },
+    cancel() {
+      close();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * The events log: every change a browser must see is appended here, in the
+ * same transaction as the change. GET /events replays and streams it.
+ */
+import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import type { Conn } from "../db/client.ts";
+import { events, inboxMembers } from "../db/schema.ts";
+
+export type EventKind =
+  | "message.created"
+  | "message.updated"
+  | "conversation.updated"
+  | "conversation.removed"
+  | "conversation.read"
+  | "access.changed"
+  | "session.ended";
+
+export interface NewEvent {
+  kind: EventKind;
+  inboxId?: number | null;
+  chatId?: number | null;
+  userId?: number | null;
+  conversationId?: number | null;
+  messageId?: number | null;
+  payload?: Record<string, unknown>;
+}
+
+export interface StoredEvent {
+  id: number;
+  kind: EventKind;
+  inboxId: number | null;
+  chatId: number | null;
+  userId: number | null;
+  conversationId: number | null;
+  messageId: number | null;
+  payload: string;
+  createdAt: number;
+}
+
+/** Appends events in one statement; returns nothing (ids are the SSE ids). */
+export async function appendEvents(
+  tx: Conn,
+  now: number,
+  list: NewEvent[],
+): Promise<void> {
+  if (list.length === 0) return;
+  await tx.insert(events).values(list.map((e) => ({
+    kind: e.kind,
+    inboxId: e.inboxId ?? null,
+    chatId: e.chatId ?? null,
+    userId: e.userId ?? null,
+    conversationId: e.conversationId ?? null,
+    messageId: e.messageId ?? null,
+    payload: JSON.stringify(e.payload ?? {}),
+    createdAt: now,
+  })));
+}
+
+/** Appends one event. */
+export function appendEvent(tx: Conn, now: number, e: NewEvent) {
+  return appendEvents(tx, now, [e]);
+}
+
+/** The newest event id (0 when there is none). */
+export async function latestEventId(conn: Conn): Promise<number> {
+  const [row] = await conn.select({
+    id: sql<number>`coalesce(max(${events.id}), 0)`,
+  })
+    .from(events);
+  return row?.id ?? 0;
+}
+
+/** Events after `afterId` in id order, all of them (the bus filters). */
+export async function eventsAfter(
+  conn: Conn,
+  afterId: number,
+  limit = 500,
+): Promise<StoredEvent[]> {
+  return await conn.select().from(events).where(gt(events.id, afterId))
+    .orderBy(asc(events.id)).limit(limit) as StoredEvent[];
+}
+
+/** Events after `afterId` that this user may see: their inboxes and their own. */
+export async function eventsVisibleTo(
+  conn: Conn,
+  userId: number,
+  afterId: number,
+  limit = 500,
+): Promise<StoredEvent[]> {
+  const mine = conn.select({ id: inboxMembers.inboxId }).from(inboxMembers)
+    .where(eq(inboxMembers.userId, userId));
+  return await conn.select().from(events).where(and(
+    gt(events.id, afterId),
+    or(inArray(events.inboxId, mine), eq(events.userId, userId)),
+  )).orderBy(asc(events.id)).limit(limit) as StoredEvent[];
+}

@@ -1,0 +1,2 @@
+// Written by scripts/vendor_htmx.ts
+export const HTMX_VERSION = "4.0.1";

@@ -1,0 +1,56 @@
+/** Headless Debian Chromium through playwright-core, and a real HTTP server. */
+import { type Browser, chromium } from "playwright-core";
+import { type TestApp, testApp, type TestAppOptions } from "./helpers.ts";
+
+export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+/** Launches Chromium with the flags this closed network needs. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+    ],
+  });
+}
+
+export interface ServedApp extends TestApp {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The app on a loopback port; `stop()` after closing the browser. */
+export async function serveApp(opts: TestAppOptions = {}): Promise<ServedApp> {
+  const ac = new AbortController();
+  let port = 0;
+  const listening = Promise.withResolvers<void>();
+  // PUBLIC_URL must be the real origin for the CSRF origin check
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const url = `http://127.0.0.1:${port}`;
+  const t = await testApp({ ...opts, env: { PUBLIC_URL: url, ...opts.env } });
+  const server = Deno.serve({
+    hostname: "127.0.0.1",
+    port,
+    signal: ac.signal,
+    onListen: () => listening.resolve(),
+  }, t.app.fetch);
+  await listening.promise;
+  return {
+    ...t,
+    url,
+    stop: async () => {
+      ac.abort();
+      await server.finished;
+      await t.close();
+    },
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * Test fixtures: a real libSQL file per test (copied from a migrated and
+ * seeded template), the app built around it, and logged-in clients.
+ */
+import { createApp } from "../app.ts";
+import { loadConfig } from "../config.ts";
+import { type Db, openDb } from "../db/client.ts";
+import { DEMO_PASSWORD, seedDemo } from "../db/seed.ts";
+import type { Clock } from "../services/clock.ts";
+import { EventBus } from "../services/event_bus.ts";
+import type { Hono } from "hono";
+import type { AppEnv } from "../routes/context.ts";
+
+export { DEMO_PASSWORD };
+
+let template: Promise<string> | null = null;
+
+async function makeTemplate(): Promise<string> {
+  const path = await Deno.makeTempFile({
+    prefix: "bandeja-template-",
+    suffix: ".db",
+  });
+  const db = await openDb({ url: `file:${path}` });
+  // a low scrypt cost keeps set-up fast; production uses the default
+  await seedDemo(db, { now: Date.now(), passwordCost: 2 ** 10 });
+  await db.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+  return path;
+}
+
+/** A fresh database file with the demo organisation in it. */
+export async function testDb(): Promise<Db> {
+  template ??= makeTemplate();
+  const src = await template;
+  const path = await Deno.makeTempFile({
+    prefix: "bandeja-test-",
+    suffix: ".db",
+  });
+  await Deno.copyFile(src, path);
+  return await openDb({ url: `file:${path}` });
+}
+
+/** A clock tests can move. */
+export function testClock(
+  start = Date.now(),
+): Clock & { advance(ms: number): void } {
+  let now = start;
+  const clock = (() => now) as Clock & { advance(ms: number): void };
+  clock.advance = (ms) => {
+    now += ms;
+  };
+  return clock;
+}
+
+export interface TestApp {
+  app: Hono<AppEnv>;
+  db: Db;
+  bus: EventBus;
+  clock: Clock;
+  origin: string;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  clock?: Clock;
+  env?: Record<string, string>;
+  db?: Db;
+}
+
+/** The app around a fresh database, with its event bus running. */
+export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const db = opts.db ?? await testDb();
+  const clock = opts.clock ?? (() => Date.now());
+  const config = loadConfig({
+    PUBLIC_URL: "http://localhost:8000",
+    MEDIA_DIR: await Deno.makeTempDir({ prefix: "bandeja-media-" }),
+    ...opts.env,
+  });
+  const bus = new EventBus(db, 50);
+  await bus.start();
+  const { app } = await createApp({ db, clock, config, bus });
+  return {
+    app,
+    db,
+    bus,
+    clock,
+    origin: config.publicUrl,
+    close: async () => {
+      await bus.stop();
+      db.close();
+    },
+  };
+}
+
+/** A cookie-carrying client for `app.request()`, like one browser. */
+export class Client {
+  cookies = new Map<string, string>();
+  csrf = "";
+  constructor(readonly t: TestApp) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) {
+      headers.set(
+        "cookie",
+        [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      );
+    }
+    if (init.method && init.method !== "GET" && !headers.has("origin")) {
+      headers.set("origin", this.t.origin);
+    }
+    const res = await this.t.app.request(`${this.t.origin}${path}`, {
+      ...init,
+      headers,
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, v] = pair.split("=");
+      if (/max-age=0/i.test(c) || v === "") this.cookies.delete(k);
+      else this.cookies.set(k, v);
+    }
+    return res;
+  }
+
+  /** POSTs a form with this session's CSRF token (as htmx would). */
+  post(
+    path: string,
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+  ) {
+    return this.request(path, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-csrf-token": this.csrf,
+        "hx-request": "true",
+        ...headers,
+      },
+    });
+  }
+
+  async login(email: string, password = DEMO_PASSWORD): Promise<Response> {
+    const res = await this.request("/login", {
+      method: "POST",
+      body: new URLSearchParams({ email, password }),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    if (res.status === 303) {
+      const page = await this.request("/");
+      await page.body?.cancel();
+      const inbox = await this.request(page.headers.get("location") ?? "/");
+      const html = await inbox.text();
+      this.csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+    } else {
+      await res.body?.cancel();
+    }
+    return res;
+  }
+}
+
+/** A client logged in as the demo user `name` (ana, luis, maria, admin). */
+export async function loggedIn(t: TestApp, name: string): Promise<Client> {
+  const c = new Client(t);
+  const res = await c.login(`${name}@demo.test`);
+  if (res.status !== 303) {
+    throw new Error(`login as ${name} failed: ${res.status}`);
+  }
+  return c;
+}
+
+/** Ids of demo records by name, looked up in the test database. */
+export async function demoIds(db: Db) {
+  const q = async (sql: string) => (await db.client.execute(sql)).rows;
+  const users = Object.fromEntries(
+    (await q("select id, email from users")).map((
+      r,
+    ) => [String(r.email).split("@")[0], Number(r.id)]),
+  );
+  const inboxes = Object.fromEntries(
+    (await q("select id, name from inboxes")).map((
+      r,
+    ) => [String(r.name), Number(r.id)]),
+  );
+  const conversations = (await q(
+    "select c.id, i.name as inbox, c.status from conversations c join inboxes i on i.id = c.inbox_id order by c.id",
+  )).map((r) => ({
+    id: Number(r.id),
+    inbox: String(r.inbox),
+    status: String(r.status),
+  }));
+  return { users, inboxes, conversations };
+}

@@ -1,0 +1,52 @@
+/** The HTML shell of every full page. */
+import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
+import type { T } from "../i18n/translate.ts";
+
+export interface AssetUrls {
+  css: string;
+  js: string;
+  htmx: string;
+  sse: string;
+  upsert: string;
+}
+
+export interface LayoutProps {
+  t: T;
+  title: string;
+  assets: AssetUrls;
+  csrfToken?: string;
+  children?: Child;
+}
+
+// htmx config: no inline indicator CSS (the CSP allows our stylesheet only);
+// errors swap in htmx 4, which our forms use on purpose (422 re-renders).
+const HTMX_CONFIG = JSON.stringify({ includeIndicatorCSS: false });
+
+export function Layout({ t, title, assets, csrfToken, children }: LayoutProps) {
+  return (
+    <>
+      {raw("<!DOCTYPE html>")}
+      <html lang={t.locale}>
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content={HTMX_CONFIG} />
+          <title>{title}</title>
+          <link rel="stylesheet" href={assets.css} />
+          <script src={assets.htmx} defer></script>
+          <script src={assets.sse} defer></script>
+          <script src={assets.upsert} defer></script>
+          <script src={assets.js} defer></script>
+        </head>
+        <body
+          hx-headers:inherited={csrfToken
+            ? JSON.stringify({ "X-CSRF-Token": csrfToken })
+            : undefined}
+        >
+          {children}
+        </body>
+      </html>
+    </>
+  );
+}
