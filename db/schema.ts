@@ -163,6 +163,7 @@ export const messages = sqliteTable("messages", {
   provider: text("provider"),
   providerId: text("provider_id"),
   error: text("error"),
+  errorCode: text("error_code"),
   sentBy: integer("sent_by").references(() => users.id),
   // the composer's idempotency key: a resubmitted reply is stored once
   clientKey: text("client_key"),
@@ -201,3 +202,49 @@ export const events = sqliteTable("events", {
   payload: text("payload").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
 }, (t) => [index("events_inbox_idx").on(t.inboxId, t.id)]);
+
+/** Files attached to messages: inbound media we fetch, outbound we send. */
+export const attachments = sqliteTable("attachments", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  messageId: integer("message_id").notNull().references(() => messages.id),
+  // pending until an inbound file is fetched; failed after the last retry
+  state: text("state", { enum: ["pending", "stored", "failed"] }).notNull(),
+  contentType: text("content_type"),
+  size: integer("size"),
+  filename: text("filename").notNull().default(""),
+  storageKey: text("storage_key"),
+  sourceUrl: text("source_url"),
+  isVoiceNote: integer("is_voice_note", { mode: "boolean" }).notNull()
+    .default(false),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("attachments_message_idx").on(t.messageId)]);
+
+/**
+ * The durable work queue (C6): sending a message, fetching inbound media.
+ * A worker claims a job by writing a lease; a crashed worker's lease runs
+ * out and another takes the job over.
+ */
+export const jobs = sqliteTable("jobs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  kind: text("kind", { enum: ["send", "fetch_media"] }).notNull(),
+  refId: integer("ref_id").notNull(),
+  // the sending number, for the per-number rate limit
+  numberId: integer("number_id"),
+  state: text("state", { enum: ["pending", "done", "dead"] }).notNull()
+    .default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  runAt: integer("run_at").notNull(),
+  leaseOwner: text("lease_owner"),
+  leaseUntil: integer("lease_until"),
+  lastError: text("last_error"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  uniqueIndex("jobs_kind_ref_uq").on(t.kind, t.refId),
+  index("jobs_due_idx").on(t.state, t.runAt),
+]);
+
+/** The last time each number sent, for the per-number rate limit. */
+export const numberSendSlots = sqliteTable("number_send_slots", {
+  numberId: integer("number_id").primaryKey().references(() => phoneNumbers.id),
+  nextFreeAt: integer("next_free_at").notNull(),
+});
