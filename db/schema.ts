@@ -248,3 +248,82 @@ export const numberSendSlots = sqliteTable("number_send_slots", {
   numberId: integer("number_id").primaryKey().references(() => phoneNumbers.id),
   nextFreeAt: integer("next_free_at").notNull(),
 });
+
+/** Tags per inbox, with a colour (F18). */
+export const tags = sqliteTable("tags", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  inboxId: integer("inbox_id").notNull().references(() => inboxes.id),
+  name: text("name").notNull(),
+  color: text("color").notNull().default("#5d6675"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [uniqueIndex("tags_inbox_name_uq").on(t.inboxId, t.name)]);
+
+export const conversationTags = sqliteTable("conversation_tags", {
+  conversationId: integer("conversation_id").notNull().references(() =>
+    conversations.id
+  ),
+  tagId: integer("tag_id").notNull().references(() => tags.id, {
+    onDelete: "cascade",
+  }),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.conversationId, t.tagId] }),
+  index("conversation_tags_tag_idx").on(t.tagId, t.conversationId),
+]);
+
+/** A user's pinned conversations, in their order (F11). */
+export const pins = sqliteTable("pins", {
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  conversationId: integer("conversation_id").notNull().references(() =>
+    conversations.id
+  ),
+  position: integer("position").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.userId, t.conversationId] }),
+  index("pins_user_position_idx").on(t.userId, t.position),
+]);
+
+/** Canned responses, shared by an inbox's members (F10, F24). */
+export const cannedResponses = sqliteTable("canned_responses", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  inboxId: integer("inbox_id").notNull().references(() => inboxes.id),
+  keyPhrase: text("key_phrase").notNull(),
+  body: text("body").notNull(),
+  createdBy: integer("created_by").references(() => users.id),
+  updatedAt: integer("updated_at").notNull(),
+}, (t) => [
+  uniqueIndex("canned_responses_inbox_key_uq").on(t.inboxId, t.keyPhrase),
+]);
+
+/** Each user's favourite contacts (F9). */
+export const contactFavourites = sqliteTable("contact_favourites", {
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  contactId: integer("contact_id").notNull().references(() => contacts.id, {
+    onDelete: "cascade",
+  }),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.userId, t.contactId] })]);
+
+/** The audit trail shown in threads: who did what, when. */
+export const activities = sqliteTable("activities", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  conversationId: integer("conversation_id").notNull().references(() =>
+    conversations.id
+  ),
+  kind: text("kind").notNull(),
+  actorId: integer("actor_id").references(() => users.id),
+  detail: text("detail").notNull().default("{}"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("activities_conversation_idx").on(t.conversationId, t.id)]);
+
+/** Per-user preferences that are not notification settings. */
+export const userPrefs = sqliteTable("user_prefs", {
+  userId: integer("user_id").primaryKey().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  showTags: integer("show_tags", { mode: "boolean" }).notNull().default(true),
+});
