@@ -14,9 +14,21 @@ import { compressText } from "./middleware/compress.ts";
 import { authRoutes, SESSION_COOKIE } from "./routes/auth.tsx";
 import type { AppDeps, AppEnv } from "./routes/context.ts";
 import { conversationRoutes } from "./routes/conversations.tsx";
+import { conversationActionRoutes } from "./routes/conversation_actions.tsx";
+import { contactRoutes } from "./routes/contacts.tsx";
+import { inboxSettingsRoutes } from "./routes/inbox_settings.tsx";
+import { cannedRoutes } from "./routes/canned_responses.tsx";
+import { prefsRoutes } from "./routes/prefs.tsx";
 import { eventRoutes } from "./routes/events.tsx";
 import { healthRoutes } from "./routes/health.ts";
+import { mediaRoutes } from "./routes/media.ts";
+import { telnyxWebhooks } from "./routes/webhooks/telnyx.ts";
+import { twilioWebhooks } from "./routes/webhooks/twilio.ts";
+import { whatsappWebhooks } from "./routes/webhooks/whatsapp.ts";
 import { inboxRoutes } from "./routes/inboxes.tsx";
+import { newConversationRoutes } from "./routes/new_conversation.tsx";
+import { pinRoutes } from "./routes/pins.tsx";
+import { readStateRoutes } from "./routes/read_state.tsx";
 import { loadStaticAssets, type StaticAssets } from "./routes/static.ts";
 
 export type { AppDeps };
@@ -27,6 +39,7 @@ const PUBLIC_PATHS = [
   /^\/healthz$/,
   /^\/webhooks\//,
   /^\/static\//,
+  /^\/media\/signed\//,
 ];
 /** Machine clients with their own signatures; no browser CSRF applies. */
 const CSRF_EXEMPT = [/^\/webhooks\//];
@@ -150,8 +163,21 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   app.route("/", healthRoutes);
   app.route("/", authRoutes);
   app.route("/", inboxRoutes);
+  // before conversationRoutes: /conversations/new is not a conversation id
+  app.route("/", newConversationRoutes);
+  app.route("/", pinRoutes);
+  app.route("/", readStateRoutes);
   app.route("/", conversationRoutes);
+  app.route("/", conversationActionRoutes);
+  app.route("/", contactRoutes);
+  app.route("/", inboxSettingsRoutes);
+  app.route("/", cannedRoutes);
+  app.route("/", prefsRoutes);
   app.route("/", eventRoutes);
+  app.route("/", mediaRoutes);
+  app.route("/", twilioWebhooks);
+  app.route("/", telnyxWebhooks);
+  app.route("/", whatsappWebhooks);
 
   app.notFound((c) => c.text(c.get("t")("error.not_found"), 404));
   app.onError((err, c) => {

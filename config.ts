@@ -24,10 +24,23 @@ const schema = z.object({
   WHATSAPP_VERIFY_TOKEN: z.string().default("demo-verify-token"),
   WHATSAPP_API_BASE: z.url().optional(),
   SIMULATOR: z.enum(["auto", "0", "1"]).default("auto"),
-  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8025),
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8026),
   OUTBOX_RATE_PER_SEC: z.coerce.number().positive().default(1),
-  MEDIA_URL_SECRET: z.string().optional(),
+  MEDIA_URL_SECRET: z.string().min(16).optional(),
+  /** providers configured to answer STOP/START/HELP themselves */
+  CARRIER_KEYWORD_REPLIES: z.string().regex(
+    /^((twilio|telnyx|whatsapp)(,(twilio|telnyx|whatsapp))*)?$/,
+    "a comma-separated list of twilio, telnyx, whatsapp",
+  ).default(""),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * The contact panel's "start a meeting" link (F27); `{room}` becomes a
+   * name for the conversation or contact. No link when unset.
+   */
+  MEETING_URL_TEMPLATE: z.string().regex(
+    /^https?:\/\/[^\s]+$/,
+    "an http(s) URL, e.g. https://meet.jit.si/acme-{room}",
+  ).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -43,6 +56,8 @@ export interface Config {
   demo: boolean;
   mediaDir: string;
   sessionTtlMs: number;
+  /** see MEETING_URL_TEMPLATE */
+  meetingUrlTemplate?: string;
   env: Env;
 }
 
@@ -70,6 +85,7 @@ export function loadConfig(
     demo: env.BANDEJA_DEMO === "1",
     mediaDir: env.MEDIA_DIR,
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
+    meetingUrlTemplate: env.MEETING_URL_TEMPLATE,
     env,
   };
 }

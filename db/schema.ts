@@ -316,6 +316,9 @@ export const activities = sqliteTable("activities", {
   ),
   kind: text("kind").notNull(),
   actorId: integer("actor_id").references(() => users.id),
+  // the thread's newest message when it happened: activity lines sort
+  // among the messages by it (message ids order a thread)
+  afterMessageId: integer("after_message_id").notNull().default(0),
   detail: text("detail").notNull().default("{}"),
   createdAt: integer("created_at").notNull(),
 }, (t) => [index("activities_conversation_idx").on(t.conversationId, t.id)]);

@@ -224,11 +224,27 @@ if (import.meta.main) {
     url: config.databaseUrl,
     authToken: config.databaseAuthToken,
   });
+  const large = Deno.args.includes("--large");
   if (await isEmpty(db)) {
     await seedDemo(db, { now: Date.now() });
     console.log(`Seeded the demo organisation into ${config.databaseUrl}`);
-  } else {
+  } else if (!large) {
     console.log(`${config.databaseUrl} already has data; left as it is`);
+  }
+  if (large) {
+    // --large: the list benchmark's 100,000 conversations / 1,000,000
+    // messages (times BENCH_SCALE) on top of the demo organisation
+    const { seedLarge } = await import("./seed_large.ts");
+    const scale = Number(Deno.env.get("BENCH_SCALE") ?? "1");
+    if (!(scale > 0)) throw new Error("BENCH_SCALE must be a positive number");
+    const r = await seedLarge(db, {
+      scale,
+      now: Date.now(),
+      log: (line) => console.log(`  ${line}`),
+    });
+    console.log(
+      `Added ${r.conversations} conversations, ${r.messages} messages, ${r.contacts} contacts in ${r.ms} ms`,
+    );
   }
   db.close();
 }

@@ -25,10 +25,19 @@ export function pickLocale(
   if (setting && (LOCALES as string[]).includes(setting)) {
     return setting as Locale;
   }
+  // RFC 9110 §12.5.4: `tag;q=0.8`, with optional spaces around ";"; q=0
+  // (or a weight we cannot read) means "not this one"
   const wanted = (acceptLanguage ?? "").split(",").map((part) => {
-    const [tag, q] = part.trim().split(";q=");
-    return { tag: tag.toLowerCase().split("-")[0], q: q ? Number(q) : 1 };
-  }).filter((x) => x.tag).sort((a, b) => b.q - a.q);
+    const [tag, ...params] = part.split(";").map((p) => p.trim());
+    const qParam = params.find((p) => /^q\s*=/i.test(p));
+    const q = qParam === undefined
+      ? 1
+      : Number(qParam.slice(qParam.indexOf("=") + 1).trim() || "x");
+    return {
+      tag: tag.toLowerCase().split("-")[0],
+      q: Number.isFinite(q) ? q : 0,
+    };
+  }).filter((x) => x.tag && x.q > 0).sort((a, b) => b.q - a.q);
   for (const w of wanted) {
     if ((LOCALES as string[]).includes(w.tag)) return w.tag as Locale;
   }

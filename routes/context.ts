@@ -1,11 +1,15 @@
 /** What every route can read from the Hono context. */
 import type { Context } from "hono";
+import type { Provider } from "../carriers/types.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
 import type { T } from "../i18n/translate.ts";
 import type { SessionInfo } from "../services/auth.ts";
 import type { Clock } from "../services/clock.ts";
+import type { Carriers } from "../services/carriers.ts";
 import type { EventBus } from "../services/event_bus.ts";
+import type { MediaStore } from "../services/media_store.ts";
+import type { WebhookIngest } from "../services/ingest.ts";
 import { Forbidden } from "../services/errors.ts";
 import type { User } from "../services/users.ts";
 import type { AssetUrls } from "../views/layout.tsx";
@@ -15,6 +19,14 @@ export interface AppDeps {
   clock: Clock;
   config: Config;
   bus: EventBus;
+  carriers: Carriers;
+  media: MediaStore;
+  /** keys the signed media URLs carriers fetch outbound files from */
+  mediaUrlSecret: string;
+  /** providers that answer STOP/START/HELP themselves (no reply from us) */
+  carrierRepliesToKeywords?: Set<Provider>;
+  /** group commit for webhooks */
+  ingest: WebhookIngest;
 }
 
 export interface AppEnv {

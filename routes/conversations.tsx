@@ -1,13 +1,16 @@
 /** A conversation: read it, reply to it, mark it read. */
 import { Hono } from "hono";
 import { z } from "zod";
-import {
-  markRead,
-  messagesById,
-  openThread,
-} from "../services/conversations.ts";
+import { markRead, messagesById, viewOf } from "../services/conversations.ts";
+import { fillCanned } from "../services/canned_responses.ts";
+import { openFullThread } from "../services/thread_details.ts";
 import { DomainError, NotFound } from "../services/errors.ts";
-import { sendReply } from "../services/messages.ts";
+import {
+  type ComposerState,
+  composerState,
+  retryMessage,
+  sendReply,
+} from "../services/messages.ts";
 import { isMessageKey } from "../i18n/translate.ts";
 import { Composer } from "../views/composer.tsx";
 import { MessageBubble } from "../views/message_bubble.tsx";
@@ -20,6 +23,17 @@ import {
   isHtmx,
 } from "./context.ts";
 import { renderInboxPage } from "./inboxes.tsx";
+import {
+  renderContactPanel,
+  renderDetailsPanel,
+} from "./conversation_actions.tsx";
+
+const threadQuery = z.object({
+  // a side panel and a canned response, for browsers without JavaScript
+  panel: z.enum(["contact", "details"]).optional(),
+  q: z.string().max(100).optional(),
+  canned: z.string().regex(/^[1-9]\d{0,15}$/).transform(Number).optional(),
+});
 
 const replyForm = z.object({
   body: z.string().max(10_000),
@@ -33,29 +47,40 @@ conversationRoutes.get("/conversations/:id", async (c) => {
   if (!id) throw new NotFound();
   const { db, clock } = c.get("deps");
   const user = currentUser(c);
-  const thread = await openThread(db.orm, user, id);
+  const query = threadQuery.parse(c.req.query());
+  const thread = await openFullThread(db.orm, user, id, clock());
   await markRead(db, clock, user, id);
   thread.conversation.unread = false;
+  const threadPanel = query.panel === "contact"
+    ? await renderContactPanel(c, id, query.q ?? "")
+    : query.panel === "details"
+    ? await renderDetailsPanel(c, id)
+    : undefined;
+  const composerBody = query.canned
+    ? await fillCanned(db.orm, user, id, query.canned)
+    : undefined;
   if (isHtmx(c) && (c.req.header("hx-target") ?? "").includes("thread-pane")) {
     return c.html(
-      <ThreadView t={c.get("t")} thread={thread} csrfToken={csrfToken(c)} />,
+      <ThreadView
+        t={c.get("t")}
+        thread={thread}
+        csrfToken={csrfToken(c)}
+        user={user}
+        panel={threadPanel}
+        composerBody={composerBody}
+      />,
     );
   }
   return await renderInboxPage(
     c,
     thread.conversation.inboxId,
-    thread.conversation.status,
+    viewOf(thread.conversation),
     thread,
+    { threadPanel, composerBody },
   );
 });
 
-conversationRoutes.post("/conversations/:id/read", async (c) => {
-  const id = idParam(c, "id");
-  if (!id) throw new NotFound();
-  const { db, clock } = c.get("deps");
-  await markRead(db, clock, currentUser(c), id);
-  return c.body(null, 204);
-});
+// POST /conversations/:id/read and /unread: routes/read_state.tsx
 
 conversationRoutes.post("/conversations/:id/messages", async (c) => {
   const id = idParam(c, "id");
@@ -65,11 +90,17 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
   const user = currentUser(c);
   const parsed = replyForm.safeParse(await c.req.parseBody());
   const body = typeof parsed.data?.body === "string" ? parsed.data.body : "";
-  const renderComposer = (error?: string, keep?: string) => (
+  const renderComposer = (
+    error?: string,
+    keep?: string,
+    state?: ComposerState,
+  ) => (
     <Composer
       t={t}
       conversationId={id}
       csrfToken={csrfToken(c)}
+      channel={state?.channel}
+      block={state?.block}
       body={keep}
       error={error}
     />
@@ -88,20 +119,40 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
     if (err instanceof DomainError && err.status === 422) {
       const msg = isMessageKey(err.key) ? t(err.key) : err.message;
       if (!isHtmx(c)) return c.text(msg, 422);
-      return c.html(renderComposer(msg, body), 422);
+      // a reply rule was broken: access was checked, show the rule's state
+      const state =
+        err.key?.startsWith("composer.") && err.key !== "composer.empty" &&
+          err.key !== "composer.too_long"
+          ? await composerState(db.orm, id, clock())
+          : undefined;
+      return c.html(
+        renderComposer(state?.block ? undefined : msg, body, state),
+        422,
+      );
     }
     throw err;
   }
   if (!isHtmx(c)) return c.redirect(`/conversations/${id}`, 303);
   const msg = (await messagesById(db.orm, [sent.id])).get(sent.id)!;
+  const state = await composerState(db.orm, id, clock());
   // the new composer, plus the message upserted into the thread: the live
   // stream will carry the same element and the upsert makes it one
   return c.html(
     <>
-      {renderComposer()}
+      {renderComposer(undefined, undefined, state)}
       <hx-upsert hx-target={`#messages-${id}`} key="data-seq" sort="">
         <MessageBubble t={t} msg={msg} />
       </hx-upsert>
     </>,
   );
+});
+
+conversationRoutes.post("/messages/:id/retry", async (c) => {
+  const id = idParam(c, "id");
+  if (!id) throw new NotFound();
+  const { db, clock } = c.get("deps");
+  const { conversationId } = await retryMessage(db, clock, currentUser(c), id);
+  if (!isHtmx(c)) return c.redirect(`/conversations/${conversationId}`, 303);
+  // the live stream carries the message's new state to every tab
+  return c.body(null, 204);
 });

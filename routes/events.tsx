@@ -8,9 +8,11 @@ import { Hono } from "hono";
 import type { Db } from "../db/client.ts";
 import type { T } from "../i18n/translate.ts";
 import { memberInboxIds } from "../services/access.ts";
+import { viewerStates } from "../services/conversation_list.ts";
 import {
   conversationSummaries,
   type ConversationSummary,
+  listInboxes,
   messagesById,
   type ThreadMessage,
 } from "../services/conversations.ts";
@@ -21,11 +23,16 @@ import {
 } from "../services/event_bus.ts";
 import { eventsVisibleTo, type StoredEvent } from "../services/events.ts";
 import {
+  ActivityUpdate,
+  InboxCounts,
+  ListSignal,
   MessageUpdate,
   RowRefresh,
   RowRemove,
   RowUpdate,
+  ThreadReload,
 } from "../views/live_update.tsx";
+import { activitiesById, type Activity } from "../services/activities.ts";
 import type { AppEnv } from "./context.ts";
 import { currentUser } from "./context.ts";
 
@@ -35,6 +42,36 @@ const encoder = new TextEncoder();
 interface BatchData {
   messages: Map<number, ThreadMessage>;
   conversations: Map<number, ConversationSummary>;
+  activities: Map<number, Activity>;
+  /** "user:conversation" pairs: who pinned / has unread what (per viewer) */
+  viewers: { pinned: Set<string>; unread: Set<string> };
+}
+
+/** What differs between viewers of one event, besides locale and time zone. */
+interface ViewerFlags {
+  unread: boolean;
+  pinned: boolean;
+}
+
+function flagsOf(data: BatchData, userId: number, e: StoredEvent): ViewerFlags {
+  const k = `${userId}:${e.conversationId ?? 0}`;
+  return {
+    unread: data.viewers.unread.has(k),
+    pinned: data.viewers.pinned.has(k),
+  };
+}
+
+/** Events after which this viewer's per-inbox unread counts may differ. */
+function changesCounts(e: StoredEvent): boolean {
+  return e.kind === "access.changed" ||
+    (e.conversationId !== null && e.kind !== "message.updated");
+}
+
+/** The audit-trail entry an action's event points at, if any. */
+function activityIdOf(e: StoredEvent): number | null {
+  if (e.kind !== "conversation.updated") return null;
+  const id = (JSON.parse(e.payload) as { activityId?: unknown }).activityId;
+  return typeof id === "number" ? id : null;
 }
 
 /** Loads what a batch refers to, in two queries for the whole batch. */
@@ -44,38 +81,45 @@ async function loadBatchData(
 ): Promise<BatchData> {
   const messageIds = new Set<number>();
   const conversationIds = new Set<number>();
+  const activityIds = new Set<number>();
   for (const e of events) {
     if (e.messageId) messageIds.add(e.messageId);
     if (e.conversationId) conversationIds.add(e.conversationId);
+    const a = activityIdOf(e);
+    if (a) activityIds.add(a);
   }
-  const [messages, conversations] = await Promise.all([
+  const [messages, conversations, activities, viewers] = await Promise.all([
     messagesById(db.orm, [...messageIds]),
-    // user 0 reads nothing: unread is set per viewer below
+    // user 0 reads nothing: unread and pinned are set per viewer below
     conversationSummaries(db.orm, 0, [...conversationIds]),
+    activitiesById(db.orm, [...activityIds]),
+    viewerStates(db.orm, [...conversationIds]),
   ]);
-  return { messages, conversations };
+  return { messages, conversations, activities, viewers };
 }
 
 /** One event as SSE bytes for one kind of viewer, or null if it shows nothing. */
 function renderEvent(
   t: T,
-  userId: number,
+  _userId: number,
   e: StoredEvent,
   data: BatchData,
+  flags: ViewerFlags,
 ): string | null {
-  const conv = e.conversationId
+  const summary = e.conversationId
     ? data.conversations.get(e.conversationId)
     : undefined;
+  // the row as this viewer sees it: their unread state and pins, from the
+  // tables as they are now (internal actions never make a row unread)
+  const conv = summary && { ...summary, ...flags };
   switch (e.kind) {
     case "message.created": {
       const msg = e.messageId ? data.messages.get(e.messageId) : undefined;
       if (!msg || !conv) return null;
-      const by = (JSON.parse(e.payload) as { by?: number | null }).by ?? null;
-      const row = { ...conv, unread: by !== userId };
       return String(
         <>
           <MessageUpdate t={t} msg={msg} />
-          <RowUpdate t={t} conv={row} />
+          <RowUpdate t={t} conv={conv} />
         </>,
       );
     }
@@ -84,16 +128,34 @@ function renderEvent(
       return msg ? String(<MessageUpdate t={t} msg={msg} />) : null;
     }
     case "conversation.read":
-      return conv
-        ? String(<RowRefresh t={t} conv={{ ...conv, unread: false }} />)
+    case "conversation.unread":
+      return conv ? String(<RowRefresh t={t} conv={conv} />) : null;
+    case "pins.changed":
+      return e.inboxId
+        ? String(<ListSignal inboxId={e.inboxId} eventId={e.id} />)
         : null;
-    case "conversation.updated":
-      return conv
-        ? String(<RowUpdate t={t} conv={{ ...conv, unread: false }} />)
-        : null;
+    case "conversation.reopened":
+    case "conversation.updated": {
+      if (!conv) return null;
+      const a = activityIdOf(e);
+      const activity = a ? data.activities.get(a) : undefined;
+      // the open thread shows the activity line and its new head
+      return String(
+        <>
+          <RowUpdate t={t} conv={conv} />
+          {activity && <ActivityUpdate t={t} activity={activity} />}
+          <ThreadReload conversationId={conv.id} />
+        </>,
+      );
+    }
     case "conversation.removed":
       return e.conversationId
-        ? String(<RowRemove conversationId={e.conversationId} />)
+        ? String(
+          <>
+            <RowRemove conversationId={e.conversationId} />
+            <ThreadReload conversationId={e.conversationId} />
+          </>,
+        )
         : null;
     default:
       return null;
@@ -152,6 +214,7 @@ eventRoutes.get("/events", (c) => {
   const emit = async (batch: EventBatch, shared: boolean) => {
     let html = "";
     let lastId = cursor;
+    let countsChanged = false;
     for (const e of batch.events) {
       if (e.id <= cursor) continue;
       if (e.kind === "session.ended" && e.userId === user.id) {
@@ -170,14 +233,32 @@ eventRoutes.get("/events", (c) => {
         "data",
         () => loadBatchData(db, batch.events),
       );
-      // the bytes depend on the viewer only through locale and "is it mine"
+      // the bytes depend on the viewer only through locale, "is it mine"
+      // and the viewer's unread/pinned state of the conversation
       const mine = e.userId === user.id ||
         (JSON.parse(e.payload) as { by?: number }).by === user.id;
-      const key = `${e.id}:${t.locale}:${t.timeZone}:${mine ? user.id : 0}`;
+      const flags = flagsOf(data, user.id, e);
+      const key = `${e.id}:${t.locale}:${t.timeZone}:${mine ? user.id : 0}:${
+        flags.unread ? 1 : 0
+      }${flags.pinned ? 1 : 0}`;
       const part = shared
-        ? batch.once(key, () => renderEvent(t, mine ? user.id : 0, e, data))
-        : renderEvent(t, user.id, e, data);
+        ? batch.once(
+          key,
+          () => renderEvent(t, mine ? user.id : 0, e, data, flags),
+        )
+        : renderEvent(t, user.id, e, data, flags);
       if (part) html += part;
+      countsChanged ||= changesCounts(e);
+    }
+    if (countsChanged) {
+      // this user's per-inbox unread counts, once per batch for all their tabs
+      html += await batch.once(
+        `counts:${user.id}:${t.locale}`,
+        async () =>
+          String(
+            <InboxCounts t={t} inboxes={await listInboxes(db.orm, user)} />,
+          ),
+      );
     }
     if (lastId > cursor) {
       cursor = lastId;

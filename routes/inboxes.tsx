@@ -1,16 +1,30 @@
-/** The inbox screens: GET /, /inboxes, /inboxes/:id and its list pages. */
+/**
+ * The inbox screens: GET /, /inboxes, /inboxes/:id (the list pane, its
+ * filters in the query string) and /inboxes/:id/list (the next page).
+ */
 import { Hono } from "hono";
+import type { Child } from "hono/jsx";
 import { z } from "zod";
-import { requireInbox } from "../services/access.ts";
 import {
-  type ConversationStatus,
+  decodeCursor,
+  DEFAULT_FILTERS,
   listConversations,
-  listInboxes,
-  type Thread,
-} from "../services/conversations.ts";
+  type ListCursor,
+  listFacets,
+  type ListFilters,
+  type ListStatus,
+} from "../services/conversation_list.ts";
+import { listInboxes } from "../services/conversations.ts";
+import type { FullThread } from "../services/thread_details.ts";
+import { DomainError, NotFound } from "../services/errors.ts";
 import { latestEventId } from "../services/events.ts";
-import { NotFound } from "../services/errors.ts";
-import { ConversationItems } from "../views/conversation_list.tsx";
+import { MAX_SEARCH_LENGTH } from "../services/search.ts";
+import { showsTags } from "../services/tags.ts";
+import {
+  ConversationItems,
+  ListBody,
+  ListPane,
+} from "../views/conversation_list.tsx";
 import { InboxPage } from "../views/inbox_page.tsx";
 import {
   type AppEnv,
@@ -21,28 +35,102 @@ import {
   isHtmx,
 } from "./context.ts";
 
-const listQuery = z.object({
-  status: z.enum(["open", "closed"]).default("open"),
-  before: z.string().regex(/^\d{1,15}_\d{1,15}$/).optional(),
+const optionalId = z.string().regex(/^([1-9]\d{0,15})?$/).optional();
+
+/** The list's query string (or the filter fields of a form body). */
+export const listQuery = z.object({
+  status: z.enum(["open", "closed", "spam"]).default("open"),
+  assignee: z.string().regex(/^(anyone|me|unassigned|[1-9]\d{0,15})$/)
+    .default("anyone"),
+  unread: z.enum(["", "0", "1", "on"]).optional(),
+  tag: optionalId,
+  number: optionalId,
+  q: z.string().max(MAX_SEARCH_LENGTH).optional(),
+  sort: z.enum(["newest", "oldest", "unread"]).default("newest"),
+  after: z.string().max(40).optional(),
 });
+
+/** Filters and cursor from a query string or form; bad values are a 400. */
+export function parseListQuery(
+  input: Record<string, unknown>,
+): { filters: ListFilters; cursor?: ListCursor } {
+  const q = listQuery.parse(input);
+  const assignee = /^\d+$/.test(q.assignee)
+    ? Number(q.assignee)
+    : q.assignee as ListFilters["assignee"];
+  const cursor = q.after ? decodeCursor(q.after) : undefined;
+  if (cursor === null) {
+    throw new DomainError("Not a list position", 400, "error.bad_request");
+  }
+  return {
+    filters: {
+      status: q.status,
+      assignee,
+      unread: q.unread === "1" || q.unread === "on",
+      tagId: q.tag ? Number(q.tag) : null,
+      numberId: q.number ? Number(q.number) : null,
+      q: (q.q ?? "").trim(),
+      sort: q.sort,
+    },
+    cursor,
+  };
+}
+
+interface ListState {
+  filters: ListFilters;
+  cursor?: ListCursor;
+}
+
+/** Everything the list pane shows, read after the event cursor. */
+async function loadList(c: Ctx, inboxId: number, state: ListState) {
+  const { db } = c.get("deps");
+  const user = currentUser(c);
+  const conn = db.orm;
+  // read the event cursor first: anything later reaches the page by SSE
+  const asOf = await latestEventId(conn);
+  const page = await listConversations(conn, user, inboxId, state.filters, {
+    cursor: state.cursor,
+  });
+  const facets = await listFacets(conn, inboxId);
+  return { filters: state.filters, page, facets, asOf };
+}
+
+/** Renders the list body alone (after a filter change or a pin action). */
+export async function renderListBody(
+  c: Ctx,
+  inboxId: number,
+  filters: ListFilters,
+) {
+  const list = await loadList(c, inboxId, { filters });
+  return c.html(
+    <ListBody t={c.get("t")} inboxId={inboxId} {...list} />,
+  );
+}
+
+export interface InboxPageOptions {
+  filters?: ListFilters;
+  cursor?: ListCursor;
+  /** shown in the thread pane instead of a thread */
+  pane?: Child;
+  /** the thread's side panel (?panel=contact|details, without JS) */
+  threadPanel?: Child;
+  /** the thread's composer starts with this text (a canned response) */
+  composerBody?: string;
+}
 
 /** Renders the whole inbox page, optionally with a thread open. */
 export async function renderInboxPage(
   c: Ctx,
   inboxId: number,
-  status: ConversationStatus,
-  thread?: Thread,
+  status: ListStatus,
+  thread?: FullThread,
+  opts: InboxPageOptions = {},
 ) {
-  const { db } = c.get("deps");
   const user = currentUser(c);
-  const conn = db.orm;
-  // read the event cursor first: anything later reaches the page by SSE
-  const lastEventId = await latestEventId(conn);
-  await requireInbox(conn, user, inboxId);
-  const [inboxes, page] = await Promise.all([
-    listInboxes(conn, user),
-    listConversations(conn, user, { inboxId, status }),
-  ]);
+  const filters = opts.filters ?? { ...DEFAULT_FILTERS, status };
+  const list = await loadList(c, inboxId, { filters, cursor: opts.cursor });
+  const inboxes = await listInboxes(c.get("deps").db.orm, user);
+  const showTags = await showsTags(c.get("deps").db.orm, user.id);
   return c.html(
     <InboxPage
       t={c.get("t")}
@@ -51,13 +139,22 @@ export async function renderInboxPage(
       csrfToken={csrfToken(c)}
       inboxes={inboxes}
       inboxId={inboxId}
-      status={status}
-      rows={page.rows}
-      next={page.next}
+      list={list}
       thread={thread}
-      lastEventId={lastEventId}
+      pane={opts.pane}
+      threadPanel={opts.threadPanel}
+      composerBody={opts.composerBody}
+      showTags={showTags}
+      lastEventId={list.asOf}
     />,
   );
+}
+
+/** Which part of the page an htmx request will swap, by its target id. */
+function swapTarget(c: Ctx): string {
+  if (!isHtmx(c)) return "page";
+  const target = c.req.header("hx-target") ?? "";
+  return target.slice(target.indexOf("#") + 1);
 }
 
 export const inboxRoutes = new Hono<AppEnv>();
@@ -81,36 +178,53 @@ inboxRoutes.get("/inboxes", (c) => {
 inboxRoutes.get("/inboxes/:inboxId", async (c) => {
   const inboxId = idParam(c, "inboxId");
   if (!inboxId) throw new NotFound();
-  const q = listQuery.parse(c.req.query());
-  return await renderInboxPage(c, inboxId, q.status);
+  const { filters, cursor } = parseListQuery(c.req.query());
+  const target = swapTarget(c);
+  if (target === "list-body") {
+    return await renderListBody(c, inboxId, filters);
+  }
+  if (target === "conv-list") {
+    const list = await loadList(c, inboxId, { filters });
+    return c.html(
+      <ListPane
+        t={c.get("t")}
+        inboxId={inboxId}
+        userId={currentUser(c).id}
+        {...list}
+      />,
+    );
+  }
+  return await renderInboxPage(c, inboxId, filters.status, undefined, {
+    filters,
+    cursor,
+  });
 });
 
+// the next page of a list ("load more")
 inboxRoutes.get("/inboxes/:inboxId/list", async (c) => {
   const inboxId = idParam(c, "inboxId");
   if (!inboxId) throw new NotFound();
-  const q = listQuery.parse(c.req.query());
-  const { db } = c.get("deps");
-  const user = currentUser(c);
-  await requireInbox(db.orm, user, inboxId);
-  const before = q.before
-    ? (([at, id]) => ({ lastMessageAt: Number(at), id: Number(id) }))(
-      q.before.split("_"),
-    )
-    : undefined;
-  const page = await listConversations(db.orm, user, {
-    inboxId,
-    status: q.status,
-    before,
-  });
+  const { filters, cursor } = parseListQuery(c.req.query());
   if (!isHtmx(c)) {
     // without JavaScript the "load more" link is a full page of its own
-    return await renderInboxPage(c, inboxId, q.status);
+    return await renderInboxPage(c, inboxId, filters.status, undefined, {
+      filters,
+      cursor,
+    });
   }
+  const { db } = c.get("deps");
+  const page = await listConversations(
+    db.orm,
+    currentUser(c),
+    inboxId,
+    filters,
+    { cursor },
+  );
   return c.html(
     <ConversationItems
       t={c.get("t")}
       inboxId={inboxId}
-      status={q.status}
+      filters={filters}
       rows={page.rows}
       next={page.next}
     />,

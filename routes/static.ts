@@ -49,6 +49,7 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     htmx: `vendor/htmx-${HTMX_VERSION}.min.js`,
     sse: `vendor/hx-sse-${HTMX_VERSION}.min.js`,
     upsert: `vendor/hx-upsert-${HTMX_VERSION}.min.js`,
+    segments: "sms_segments.js",
   };
   const byPath = new Map<string, Asset>();
   const urls = {} as AssetUrls;

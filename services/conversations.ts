@@ -1,23 +1,52 @@
 /** Conversation lists, threads and per-user read state. */
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Conn, Db } from "../db/client.ts";
 import {
   contacts,
   conversationReads,
   conversations,
+  conversationTags,
   inboxes,
   inboxMembers,
   messages,
   phoneNumbers,
+  pins,
+  tags,
   users,
 } from "../db/schema.ts";
 import { requireConversation } from "./access.ts";
 import type { Clock } from "./clock.ts";
 import { appendEvent } from "./events.ts";
 import type { User } from "./users.ts";
+import { type ReplyBlock, replyBlock } from "./messages.ts";
+import { attachmentsFor, type AttachmentView } from "./attachments.ts";
+import { parseTags, type Tag } from "./tags.ts";
+import { conversationUnread } from "../db/trigger_tables.ts";
+
+/** Unread counts above this show as "999+": counting stays bounded. */
+export const UNREAD_COUNT_CAP = 999;
+
+/** Adds each message's attachments, in one query for all of them. */
+async function withAttachments<
+  M extends { id: number; attachments?: AttachmentView[] },
+>(
+  conn: Conn,
+  rows: M[],
+): Promise<M[]> {
+  const map = await attachmentsFor(conn, rows.map((r) => r.id));
+  for (const r of rows) r.attachments = map.get(r.id) ?? [];
+  return rows;
+}
 
 export type ConversationStatus = "open" | "closed";
+/** The lists of an inbox: spam conversations are closed, in a list of their own. */
+export type ListView = ConversationStatus | "spam";
+
+/** The list a conversation belongs in. */
+export function viewOf(c: { status: ConversationStatus; spam: boolean }) {
+  return c.spam ? "spam" as const : c.status;
+}
 
 export interface ConversationSummary {
   id: number;
@@ -33,6 +62,10 @@ export interface ConversationSummary {
   lastMessageId: number | null;
   assigneeName: string | null;
   unread: boolean;
+  /** pinned by the user the summary was read for (F11) */
+  pinned: boolean;
+  spam: boolean;
+  tags: Tag[];
 }
 
 export interface InboxSummary {
@@ -58,25 +91,32 @@ function summaryColumns(userId: number) {
     lastMessageAt: conversations.lastMessageAt,
     lastMessageId: conversations.lastMessageId,
     assigneeName: assignee.name,
-    unread: sql<number>`(coalesce(${conversationReads.markedUnread}, 0) = 1
-      or coalesce(${conversations.lastMessageId}, 0) > coalesce(${conversationReads.lastReadMessageId}, 0))`
+    spam: conversations.spam,
+    // a handful per row, through the (conversation_id, tag_id) primary key
+    tags: sql<string>`(select json_group_array(json_object('id', t.id,
+        'inboxId', t.inbox_id, 'name', t.name, 'color', t.color))
+      from (select tg.* from ${conversationTags} ct
+        join ${tags} tg on tg.id = ct.tag_id
+        where ct.conversation_id = ${conversations.id} order by tg.name) t)`
+      .mapWith(parseTags),
+    // per user, kept by triggers (db/trigger_tables.ts): the list's filters
+    // and the switcher's counts read the same rows, so they always agree
+    unread: sql<number>`exists (select 1 from ${conversationUnread} u
+      where u.user_id = ${userId} and u.conversation_id = ${conversations.id})`
+      .mapWith((v: unknown) => Number(v) === 1),
+    pinned: sql<number>`exists (select 1 from ${pins} p
+      where p.user_id = ${userId} and p.conversation_id = ${conversations.id})`
       .mapWith((v: unknown) => Number(v) === 1),
     _user: sql<number>`${userId}`,
   };
 }
 
-function summaryQuery(conn: Conn, userId: number) {
+/** The select behind every list row; services/conversation_list.ts adds filters. */
+export function summaryQuery(conn: Conn, userId: number) {
   return conn.select(summaryColumns(userId)).from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.numberId))
-    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId))
-    .leftJoin(
-      conversationReads,
-      and(
-        eq(conversationReads.conversationId, conversations.id),
-        eq(conversationReads.userId, userId),
-      ),
-    );
+    .leftJoin(assignee, eq(assignee.id, conversations.assigneeId));
 }
 
 function strip(
@@ -84,6 +124,9 @@ function strip(
 ): ConversationSummary[] {
   return rows.map(({ _user: _, ...r }) => r);
 }
+
+/** Drops summaryQuery's bookkeeping column. */
+export const stripSummaries = strip;
 
 /** The inboxes a user belongs to, with their unread counts, by name. */
 export async function listInboxes(
@@ -94,11 +137,12 @@ export async function listInboxes(
     id: inboxes.id,
     name: inboxes.name,
     kind: inboxes.kind,
-    unreadCount: sql<number>`(select count(*) from ${conversations} c
-      left join ${conversationReads} r on r.conversation_id = c.id and r.user_id = ${user.id}
-      where c.inbox_id = ${inboxes.id} and c.status = 'open'
-        and (coalesce(r.marked_unread, 0) = 1
-          or coalesce(c.last_message_id, 0) > coalesce(r.last_read_message_id, 0)))`,
+    // bounded: above UNREAD_COUNT_CAP the switcher says "999+"
+    unreadCount: sql<
+      number
+    >`(select count(*) from (select 1 from ${conversationUnread} u
+      where u.user_id = ${user.id} and u.inbox_id = ${inboxes.id} and u.status = 'open'
+      limit ${UNREAD_COUNT_CAP + 1}))`,
   }).from(inboxes).innerJoin(
     inboxMembers,
     and(eq(inboxMembers.inboxId, inboxes.id), eq(inboxMembers.userId, user.id)),
@@ -106,61 +150,8 @@ export async function listInboxes(
   return rows;
 }
 
-export interface ListCursor {
-  lastMessageAt: number;
-  id: number;
-}
-
-export interface ListOptions {
-  inboxId: number;
-  status: ConversationStatus;
-  /** keyset paging: rows strictly older than this one */
-  before?: ListCursor;
-  limit?: number;
-}
-
-/**
- * One page of an inbox's conversations, newest activity first. The caller
- * has checked membership (requireInbox). Keyset paging keeps deep pages as
- * fast as the first.
- */
-export async function listConversations(
-  conn: Conn,
-  user: User,
-  opts: ListOptions,
-): Promise<{ rows: ConversationSummary[]; next: ListCursor | null }> {
-  const limit = opts.limit ?? 50;
-  const where = [
-    eq(conversations.inboxId, opts.inboxId),
-    eq(conversations.status, opts.status),
-  ];
-  if (opts.before) {
-    where.push(
-      or(
-        lt(conversations.lastMessageAt, opts.before.lastMessageAt),
-        and(
-          eq(conversations.lastMessageAt, opts.before.lastMessageAt),
-          lt(conversations.id, opts.before.id),
-        ),
-      )!,
-    );
-  }
-  const rows = strip(
-    await summaryQuery(conn, user.id).where(and(...where)).orderBy(
-      desc(conversations.lastMessageAt),
-      desc(conversations.id),
-    ).limit(limit + 1),
-  );
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    rows: page,
-    next: more && last
-      ? { lastMessageAt: last.lastMessageAt, id: last.id }
-      : null,
-  };
-}
+// The list itself (filters, sorts, pins, keyset pages) is
+// services/conversation_list.ts.
 
 /** Summaries of the given conversations as this user sees them. */
 export async function conversationSummaries(
@@ -176,6 +167,7 @@ export async function conversationSummaries(
 }
 
 export interface ThreadMessage {
+  attachments?: AttachmentView[];
   id: number;
   conversationId: number;
   direction: "in" | "out";
@@ -207,7 +199,7 @@ export async function listMessages(
     .leftJoin(users, eq(users.id, messages.sentBy))
     .where(eq(messages.conversationId, conversationId))
     .orderBy(desc(messages.id)).limit(limit);
-  return rows.reverse();
+  return await withAttachments(conn, rows.reverse());
 }
 
 /** Messages by id, for rendering events. */
@@ -219,12 +211,15 @@ export async function messagesById(
   const rows = await conn.select(messageColumns).from(messages)
     .leftJoin(users, eq(users.id, messages.sentBy))
     .where(inArray(messages.id, ids));
+  await withAttachments(conn, rows);
   return new Map(rows.map((r) => [r.id, r]));
 }
 
 export interface Thread {
   conversation: ConversationSummary;
   messages: ThreadMessage[];
+  /** why nobody may reply now (opt-out, registration, WhatsApp window) */
+  replyBlock?: ReplyBlock | null;
 }
 
 /** A conversation with its latest messages, if the user may see it. */
@@ -232,6 +227,7 @@ export async function openThread(
   conn: Conn,
   user: User,
   conversationId: number,
+  now: number = Date.now(),
 ): Promise<Thread> {
   await requireConversation(conn, user, conversationId);
   const summaries = await conversationSummaries(conn, user.id, [
@@ -240,6 +236,7 @@ export async function openThread(
   return {
     conversation: summaries.get(conversationId)!,
     messages: await listMessages(conn, conversationId),
+    replyBlock: await replyBlock(conn, conversationId, now),
   };
 }
 
@@ -274,6 +271,42 @@ export async function markRead(
     });
     await appendEvent(tx, clock(), {
       kind: "conversation.read",
+      userId: user.id,
+      inboxId: conv.inboxId,
+      conversationId: conv.id,
+    });
+  });
+}
+
+/**
+ * Marks the conversation unread for this user only (F17): it stays unread,
+ * whatever they had read, until they open it again. Nobody else's view
+ * changes; only this user's other tabs hear of it.
+ */
+export async function markUnread(
+  db: Db,
+  clock: Clock,
+  user: User,
+  conversationId: number,
+): Promise<void> {
+  await db.write(async (tx) => {
+    const conv = await requireConversation(tx, user, conversationId);
+    const [existing] = await tx.select().from(conversationReads).where(and(
+      eq(conversationReads.userId, user.id),
+      eq(conversationReads.conversationId, conv.id),
+    ));
+    if (existing?.markedUnread) return;
+    await tx.insert(conversationReads).values({
+      userId: user.id,
+      conversationId: conv.id,
+      lastReadMessageId: 0,
+      markedUnread: true,
+    }).onConflictDoUpdate({
+      target: [conversationReads.userId, conversationReads.conversationId],
+      set: { markedUnread: true },
+    });
+    await appendEvent(tx, clock(), {
+      kind: "conversation.unread",
       userId: user.id,
       inboxId: conv.inboxId,
       conversationId: conv.id,

@@ -10,8 +10,11 @@ export type EventKind =
   | "message.created"
   | "message.updated"
   | "conversation.updated"
+  | "conversation.reopened"
   | "conversation.removed"
   | "conversation.read"
+  | "conversation.unread"
+  | "pins.changed"
   | "access.changed"
   | "session.ended";
 

@@ -1,22 +1,37 @@
-/** Sending replies (and, with the carriers issue, receiving messages). */
+/**
+ * Sending: an agent's reply is checked (access, opt-out, registration, the
+ * WhatsApp window), stored as `queued` with its outbox job and event in one
+ * transaction; the outbox worker delivers it.
+ */
 import { and, eq } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.ts";
-import { conversationReads, conversations, messages } from "../db/schema.ts";
+import type { Conn, Db, Tx } from "../db/client.ts";
+import {
+  conversationReads,
+  conversations,
+  jobs,
+  messages,
+  optOuts,
+  phoneNumbers,
+} from "../db/schema.ts";
+import type { MessageKey } from "../i18n/translate.ts";
 import { requireConversation } from "./access.ts";
 import type { Clock } from "./clock.ts";
-import { Invalid } from "./errors.ts";
+import { Invalid, NotFound } from "./errors.ts";
 import { appendEvents } from "./events.ts";
 import type { User } from "./users.ts";
 
 /** Carriers accept at most 1,600 characters in one message body. */
 export const MAX_BODY = 1600;
 const PREVIEW_LENGTH = 140;
+/** WhatsApp allows free-form replies this long after the customer wrote. */
+export const WHATSAPP_WINDOW_MS = 24 * 3600_000;
 
 export function previewOf(body: string): string {
   const flat = body.replace(/\s+/g, " ").trim();
-  return flat.length > PREVIEW_LENGTH
-    ? flat.slice(0, PREVIEW_LENGTH - 1) + "…"
-    : flat;
+  if (flat.length <= PREVIEW_LENGTH) return flat;
+  // never end on half of a surrogate pair (an emoji cut in two)
+  const cut = flat.slice(0, PREVIEW_LENGTH - 1).replace(/[\uD800-\uDBFF]$/, "");
+  return cut + "…";
 }
 
 export interface ReplyInput {
@@ -33,9 +48,74 @@ export interface SentReply {
   duplicate: boolean;
 }
 
+const BLOCK_MESSAGES: Record<ReplyBlock, string> = {
+  "composer.opted_out": "The contact opted out of messages from this number",
+  "composer.not_registered":
+    "This number's A2P 10DLC registration is not approved, so carriers would block its SMS",
+  "composer.whatsapp_window":
+    "WhatsApp allows free-form replies only within 24 hours of the customer's last message",
+};
+
+export type ReplyBlock = Extract<
+  MessageKey,
+  "composer.opted_out" | "composer.not_registered" | "composer.whatsapp_window"
+>;
+
+/** What the composer of a conversation needs to know. */
+export interface ComposerState {
+  channel: "sms" | "whatsapp";
+  /** why nobody may reply now, or null */
+  block: ReplyBlock | null;
+}
+
 /**
- * Stores an agent's reply as `queued`, moves the conversation to the top and
- * appends the event, in one transaction. The sender has read up to it.
+ * The conversation's channel, and why nobody may reply in it now (or null).
+ * The composer shows the reason before anyone types, and sendReply refuses
+ * with it (C4, C5, the WhatsApp 24-hour window).
+ */
+export async function composerState(
+  conn: Conn,
+  conversationId: number,
+  now: number,
+): Promise<ComposerState> {
+  const [row] = await conn.select({
+    channel: phoneNumbers.channel,
+    registration: phoneNumbers.registration,
+    lastInboundAt: conversations.lastInboundAt,
+    optedOut: optOuts.at,
+  }).from(conversations)
+    .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.numberId))
+    .leftJoin(
+      optOuts,
+      and(
+        eq(optOuts.contactId, conversations.contactId),
+        eq(optOuts.numberId, conversations.numberId),
+      ),
+    ).where(eq(conversations.id, conversationId));
+  if (!row) throw new NotFound("No such conversation");
+  let block: ReplyBlock | null = null;
+  if (row.optedOut !== null) block = "composer.opted_out";
+  else if (row.channel === "sms" && row.registration !== "approved") {
+    block = "composer.not_registered";
+  } else if (
+    row.channel === "whatsapp" &&
+    (row.lastInboundAt === null || now - row.lastInboundAt > WHATSAPP_WINDOW_MS)
+  ) block = "composer.whatsapp_window";
+  return { channel: row.channel, block };
+}
+
+/** Why nobody may reply in this conversation now, or null. */
+export async function replyBlock(
+  conn: Conn,
+  conversationId: number,
+  now: number,
+): Promise<ReplyBlock | null> {
+  return (await composerState(conn, conversationId, now)).block;
+}
+
+/**
+ * Stores an agent's reply as `queued` with its outbox job, moves the
+ * conversation to the top and appends the event, in one transaction.
  */
 export async function sendReply(
   db: Db,
@@ -43,7 +123,7 @@ export async function sendReply(
   user: User,
   input: ReplyInput,
 ): Promise<SentReply> {
-  const body = input.body.replace(/\r\n/g, "\n").trim();
+  const body = input.body.replace(/\r\n?/g, "\n").trim();
   if (!body) throw new Invalid("The message is empty", "composer.empty");
   if (body.length > MAX_BODY) {
     throw new Invalid(
@@ -54,12 +134,19 @@ export async function sendReply(
   return await db.write(async (tx) => {
     const conv = await requireConversation(tx, user, input.conversationId);
     if (input.clientKey) {
-      const [dup] = await tx.select({ id: messages.id }).from(messages).where(
+      const [dup] = await tx.select({
+        id: messages.id,
+        conversationId: messages.conversationId,
+      }).from(messages).where(
         and(
           eq(messages.sentBy, user.id),
           eq(messages.clientKey, input.clientKey),
         ),
       );
+      // a key is one composer's: reused elsewhere it is not a resubmission
+      if (dup && dup.conversationId !== conv.id) {
+        throw new Invalid("This form was already used", "error.bad_request");
+      }
       if (dup) {
         return {
           id: dup.id,
@@ -70,6 +157,8 @@ export async function sendReply(
       }
     }
     const now = clock();
+    const block = await replyBlock(tx, conv.id, now);
+    if (block) throw new Invalid(BLOCK_MESSAGES[block], block);
     const id = await insertOutbound(tx, now, {
       conversationId: conv.id,
       inboxId: conv.inboxId,
@@ -94,7 +183,11 @@ interface OutboundRow {
   clientKey: string | null;
 }
 
-/** Inserts a queued outbound message and its bookkeeping; returns its id. */
+/**
+ * Inserts a queued outbound message, its outbox job and its event, and
+ * moves the conversation to the top; returns the message id. Callers have
+ * checked access and the reply rules.
+ */
 export async function insertOutbound(
   tx: Tx,
   now: number,
@@ -109,11 +202,20 @@ export async function insertOutbound(
     clientKey: row.clientKey,
     createdAt: now,
   }).returning({ id: messages.id });
-  await tx.update(conversations).set({
+  const [conv] = await tx.update(conversations).set({
     lastMessageAt: now,
     lastMessageId: msg.id,
     preview: previewOf(row.body),
-  }).where(eq(conversations.id, row.conversationId));
+  }).where(eq(conversations.id, row.conversationId)).returning({
+    numberId: conversations.numberId,
+  });
+  await tx.insert(jobs).values({
+    kind: "send",
+    refId: msg.id,
+    numberId: conv.numberId,
+    runAt: now,
+    createdAt: now,
+  });
   if (row.sentBy !== null) {
     await tx.insert(conversationReads).values({
       userId: row.sentBy,
@@ -132,4 +234,82 @@ export async function insertOutbound(
     payload: { by: row.sentBy },
   }]);
   return msg.id;
+}
+
+/**
+ * Queues a message from the business itself (an opt-out confirmation, the
+ * HELP text): no agent, and it may reach a contact who just opted out.
+ */
+export async function enqueueSystemReply(
+  tx: Tx,
+  now: number,
+  row: { conversationId: number; inboxId: number; body: string },
+): Promise<number> {
+  return await insertOutbound(tx, now, {
+    ...row,
+    sentBy: null,
+    clientKey: null,
+  });
+}
+
+/**
+ * Sends a failed message again: back to `queued`, its job due now. Only
+ * outbound messages that failed, in a conversation the user can work on.
+ */
+export async function retryMessage(
+  db: Db,
+  clock: Clock,
+  user: User,
+  messageId: number,
+): Promise<{ conversationId: number }> {
+  return await db.write(async (tx) => {
+    const [msg] = await tx.select().from(messages).where(
+      eq(messages.id, messageId),
+    );
+    if (!msg) throw new NotFound("No such message");
+    const conv = await requireConversation(tx, user, msg.conversationId);
+    if (
+      msg.direction !== "out" ||
+      (msg.status !== "failed" && msg.status !== "undelivered")
+    ) {
+      throw new Invalid(
+        "Only a failed message can be retried",
+        "message.not_failed",
+      );
+    }
+    const now = clock();
+    const block = await replyBlock(tx, conv.id, now);
+    if (block) throw new Invalid(BLOCK_MESSAGES[block], block);
+    await tx.update(messages).set({
+      status: "queued",
+      error: null,
+      errorCode: null,
+      provider: null,
+      providerId: null,
+    }).where(eq(messages.id, msg.id));
+    await tx.insert(jobs).values({
+      kind: "send",
+      refId: msg.id,
+      numberId: conv.numberId,
+      runAt: now,
+      createdAt: now,
+    }).onConflictDoUpdate({
+      target: [jobs.kind, jobs.refId],
+      set: {
+        state: "pending",
+        attempts: 0,
+        runAt: now,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+      },
+    });
+    await appendEvents(tx, now, [{
+      kind: "message.updated",
+      inboxId: conv.inboxId,
+      conversationId: conv.id,
+      messageId: msg.id,
+    }]);
+    return { conversationId: conv.id };
+  });
 }

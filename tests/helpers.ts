@@ -8,6 +8,12 @@ import { type Db, openDb } from "../db/client.ts";
 import { DEMO_PASSWORD, seedDemo } from "../db/seed.ts";
 import type { Clock } from "../services/clock.ts";
 import { EventBus } from "../services/event_bus.ts";
+import { createCarriers } from "../carriers/registry.ts";
+import type { Provider } from "../carriers/types.ts";
+import { localMediaStore } from "../services/media_store.ts";
+import { OutboxWorker } from "../services/outbox.ts";
+import { WebhookIngest } from "../services/ingest.ts";
+import type { AppDeps } from "../routes/context.ts";
 import type { Hono } from "hono";
 import type { AppEnv } from "../routes/context.ts";
 
@@ -58,6 +64,8 @@ export interface TestApp {
   bus: EventBus;
   clock: Clock;
   origin: string;
+  deps: AppDeps;
+  outbox: OutboxWorker | null;
   close(): Promise<void>;
 }
 
@@ -65,7 +73,21 @@ export interface TestAppOptions {
   clock?: Clock;
   env?: Record<string, string>;
   db?: Db;
+  /** where the adapters send (the simulator's url); default: nowhere */
+  carrierBase?: string;
+  /** run an outbox worker (against carrierBase) */
+  outbox?: boolean;
 }
+
+/** Test secrets the carrier signatures are computed with. */
+export const TEST_SECRETS = {
+  twilioAuthToken: "test-twilio-token",
+  twilioAccountSid: "ACtest0000000000000000000000000000",
+  whatsappAppSecret: "test-whatsapp-secret",
+  whatsappVerifyToken: "test-verify-token",
+  telnyxApiKey: "test-telnyx-key",
+  mediaUrlSecret: "test-media-url-secret-0123456789",
+};
 
 /** The app around a fresh database, with its event bus running. */
 export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -74,18 +96,65 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     PUBLIC_URL: "http://localhost:8000",
     MEDIA_DIR: await Deno.makeTempDir({ prefix: "bandeja-media-" }),
+    TWILIO_AUTH_TOKEN: TEST_SECRETS.twilioAuthToken,
+    TWILIO_ACCOUNT_SID: TEST_SECRETS.twilioAccountSid,
+    WHATSAPP_APP_SECRET: TEST_SECRETS.whatsappAppSecret,
+    WHATSAPP_VERIFY_TOKEN: TEST_SECRETS.whatsappVerifyToken,
+    TELNYX_API_KEY: TEST_SECRETS.telnyxApiKey,
+    MEDIA_URL_SECRET: TEST_SECRETS.mediaUrlSecret,
     ...opts.env,
   });
   const bus = new EventBus(db, 50);
   await bus.start();
-  const { app } = await createApp({ db, clock, config, bus });
+  // port 9 (discard) on loopback: a send without a simulator fails fast
+  const base = opts.carrierBase ?? "http://127.0.0.1:9";
+  const carriers = await createCarriers(config, {
+    twilio: base,
+    telnyx: base,
+    whatsapp: base,
+  });
+  const media = localMediaStore(config.mediaDir);
+  const keywordReplies = new Set(
+    config.env.CARRIER_KEYWORD_REPLIES.split(",").filter(Boolean) as Provider[],
+  );
+  const deps = {
+    db,
+    clock,
+    config,
+    bus,
+    carriers,
+    media,
+    mediaUrlSecret: TEST_SECRETS.mediaUrlSecret,
+    carrierRepliesToKeywords: keywordReplies,
+    ingest: new WebhookIngest(db, clock, {
+      carrierRepliesToKeywords: keywordReplies,
+    }),
+  };
+  const outbox = opts.outbox
+    ? new OutboxWorker({
+      db,
+      clock,
+      carriers,
+      media,
+      publicUrl: config.publicUrl,
+      mediaUrlSecret: TEST_SECRETS.mediaUrlSecret,
+      ratePerSecond: config.env.OUTBOX_RATE_PER_SEC,
+      pollMs: 50,
+      backoffBaseMs: 20,
+    })
+    : null;
+  outbox?.start();
+  const { app } = await createApp(deps);
   return {
     app,
     db,
     bus,
     clock,
+    deps,
+    outbox,
     origin: config.publicUrl,
     close: async () => {
+      await outbox?.stop();
       await bus.stop();
       db.close();
     },
@@ -96,7 +165,8 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
 export class Client {
   cookies = new Map<string, string>();
   csrf = "";
-  constructor(readonly t: TestApp) {}
+  /** `remoteAddress` is the client's IP as Deno.serve would report it */
+  constructor(readonly t: TestApp, readonly remoteAddress?: string) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -109,10 +179,19 @@ export class Client {
     if (init.method && init.method !== "GET" && !headers.has("origin")) {
       headers.set("origin", this.t.origin);
     }
-    const res = await this.t.app.request(`${this.t.origin}${path}`, {
-      ...init,
-      headers,
-    });
+    const res = await this.t.app.request(
+      `${this.t.origin}${path}`,
+      { ...init, headers },
+      this.remoteAddress
+        ? {
+          remoteAddr: {
+            hostname: this.remoteAddress,
+            port: 40000,
+            transport: "tcp",
+          },
+        }
+        : undefined,
+    );
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const [k, v] = pair.split("=");
@@ -167,6 +246,18 @@ export async function loggedIn(t: TestApp, name: string): Promise<Client> {
     throw new Error(`login as ${name} failed: ${res.status}`);
   }
   return c;
+}
+
+/** Number of rows in `table` (optionally filtered by a SQL condition). */
+export async function countRows(
+  db: Db,
+  table: string,
+  where = "1 = 1",
+): Promise<number> {
+  const rs = await db.client.execute(
+    `select count(*) as n from ${table} where ${where}`,
+  );
+  return Number(rs.rows[0].n);
 }
 
 /** Ids of demo records by name, looked up in the test database. */

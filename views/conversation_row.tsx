@@ -4,6 +4,7 @@
  */
 import type { T } from "../i18n/translate.ts";
 import type { ConversationSummary } from "../services/conversations.ts";
+import { TagChip } from "./tag_chip.tsx";
 
 export interface ConversationRowProps {
   t: T;
@@ -21,13 +22,71 @@ export function rowKey(conv: ConversationSummary): string {
   return `${conv.lastMessageAt}${String(conv.id).padStart(10, "0")}`;
 }
 
+/** Pinned open conversations sit in the pinned list, in the user's order. */
+export function isInPins(conv: ConversationSummary): boolean {
+  return conv.pinned && conv.status === "open" && !conv.spam;
+}
+
+/**
+ * Pin, reorder, mark unread: a menu that needs no script to open. Its
+ * buttons send the filter form along so the list comes back as it was.
+ */
+function RowMenu({ t, conv }: { t: T; conv: ConversationSummary }) {
+  const base = `/conversations/${conv.id}`;
+  const listAction = {
+    "hx-include": "#list-filters",
+    "hx-target": "#list-body",
+    "hx-swap": "outerHTML",
+  };
+  return (
+    <details class="row-menu">
+      <summary
+        aria-label={t("list.actions", { name: contactLabel(conv) })}
+        title={t("list.actions", { name: contactLabel(conv) })}
+      >
+        <span aria-hidden="true">⋯</span>
+      </summary>
+      <div class="menu">
+        <button
+          type="button"
+          hx-post={`${base}/${conv.pinned ? "unpin" : "pin"}`}
+          {...listAction}
+        >
+          {t(conv.pinned ? "pins.unpin" : "pins.pin")}
+        </button>
+        {isInPins(conv) && (
+          <>
+            <button type="button" hx-post={`${base}/pin/up`} {...listAction}>
+              {t("pins.move_up")}
+            </button>
+            <button type="button" hx-post={`${base}/pin/down`} {...listAction}>
+              {t("pins.move_down")}
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          hx-post={`${base}/${conv.unread ? "read" : "unread"}`}
+          hx-target="closest li"
+          hx-swap="outerHTML"
+        >
+          {t(conv.unread ? "read.mark_read" : "read.mark_unread")}
+        </button>
+      </div>
+    </details>
+  );
+}
+
 export function ConversationRow({ t, conv, active }: ConversationRowProps) {
   const href = `/conversations/${conv.id}`;
+  const inPins = isInPins(conv);
   return (
     <li
       id={`conv-${conv.id}`}
       class={conv.unread ? "unread" : undefined}
       data-key={rowKey(conv)}
+      data-conversation={inPins ? String(conv.id) : undefined}
+      draggable={inPins ? "true" : undefined}
     >
       <a
         href={href}
@@ -44,7 +103,7 @@ export function ConversationRow({ t, conv, active }: ConversationRowProps) {
           </span>
           {contactLabel(conv)}
           {!conv.contactName && (
-            <span class="visually-hidden">({t("contact.unknown")})</span>
+            <span class="unknown">({t("contact.unknown")})</span>
           )}
           {conv.unread && (
             <span class="visually-hidden">, {t("list.unread")}</span>
@@ -57,7 +116,13 @@ export function ConversationRow({ t, conv, active }: ConversationRowProps) {
           {t.time(conv.lastMessageAt)}
         </time>
         <span class="preview">{conv.preview}</span>
+        {conv.tags.length > 0 && (
+          <span class="tags">
+            {conv.tags.map((tag) => <TagChip tag={tag} />)}
+          </span>
+        )}
       </a>
+      <RowMenu t={t} conv={conv} />
     </li>
   );
 }

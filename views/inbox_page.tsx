@@ -1,14 +1,12 @@
 /** The inbox screen: header, list of conversations and the thread pane. */
+import type { Child } from "hono/jsx";
 import type { T } from "../i18n/translate.ts";
-import type {
-  ConversationStatus,
-  ConversationSummary,
-  InboxSummary,
-  ListCursor,
-  Thread,
-} from "../services/conversations.ts";
+import type { InboxSummary } from "../services/conversations.ts";
+import type { FullThread } from "../services/thread_details.ts";
 import type { User } from "../services/users.ts";
-import { ConversationList } from "./conversation_list.tsx";
+import { ListPane, type ListPaneProps } from "./conversation_list.tsx";
+import { InboxMenu } from "./inbox_menu.tsx";
+import { InboxSwitcher } from "./inbox_switcher.tsx";
 import { type AssetUrls, Layout } from "./layout.tsx";
 import { ThreadView } from "./thread.tsx";
 
@@ -19,56 +17,24 @@ export interface InboxPageProps {
   csrfToken: string;
   inboxes: InboxSummary[];
   inboxId: number;
-  status: ConversationStatus;
-  rows: ConversationSummary[];
-  next: ListCursor | null;
-  thread?: Thread;
+  /** the list pane: filters, pinned conversations, a page of rows */
+  list: Omit<ListPaneProps, "t" | "inboxId" | "userId">;
+  thread?: FullThread;
+  /** the thread's side panel content (?panel=, without JavaScript) */
+  threadPanel?: Child;
+  /** text to start the thread's composer with (a canned response) */
+  composerBody?: string;
+  /** this user's "show tags in the list" preference */
+  showTags?: boolean;
+  /** something else in the thread pane (the new-conversation form) */
+  pane?: Child;
   /** the SSE stream starts after this event id: nothing between is lost */
   lastEventId: number;
 }
 
-export function InboxSwitcher(
-  { t, inboxes, inboxId }: { t: T; inboxes: InboxSummary[]; inboxId: number },
-) {
-  return (
-    <form method="get" action="/inboxes" class="switcher" id="inbox-switcher">
-      <label class="visually-hidden" for="inbox-select">
-        {t("nav.switch_inbox")}
-      </label>
-      <select
-        id="inbox-select"
-        name="inbox"
-        hx-get="/inboxes"
-        hx-trigger="change"
-        hx-target="body"
-        hx-push-url="true"
-      >
-        {inboxes.map((i) => (
-          <option value={String(i.id)} selected={i.id === inboxId}>
-            {i.name}
-            {i.unreadCount > 0 ? ` (${i.unreadCount})` : ""}
-          </option>
-        ))}
-      </select>
-      <noscript>
-        <button type="submit" class="quiet">{t("nav.switch_inbox")}</button>
-      </noscript>
-    </form>
-  );
-}
-
 export function InboxPage(props: InboxPageProps) {
-  const { t, assets, user, csrfToken, inboxes, inboxId, status, thread } =
-    props;
+  const { t, assets, user, csrfToken, inboxes, inboxId, thread, pane } = props;
   const inbox = inboxes.find((i) => i.id === inboxId);
-  const tab = (s: ConversationStatus, key: "list.open" | "list.closed") => (
-    <a
-      href={`/inboxes/${inboxId}?status=${s}`}
-      aria-current={s === status ? "page" : undefined}
-    >
-      {t(key)}
-    </a>
-  );
   return (
     <Layout
       t={t}
@@ -80,6 +46,13 @@ export function InboxPage(props: InboxPageProps) {
       <header class="top">
         <span class="brand">{t("app.name")}</span>
         <InboxSwitcher t={t} inboxes={inboxes} inboxId={inboxId} />
+        <InboxMenu
+          t={t}
+          user={user}
+          inboxId={inboxId}
+          csrfToken={csrfToken}
+          showTags={props.showTags ?? true}
+        />
         <span
           id="live"
           class="live"
@@ -104,25 +77,28 @@ export function InboxPage(props: InboxPageProps) {
         hx-swap="none"
       >
       </div>
-      <main class={`split${thread ? " has-thread" : ""}`}>
-        <nav class="list-pane" id="conv-list" aria-label={t("list.label")}>
-          <div class="tabs">
-            {tab("open", "list.open")}
-            {tab("closed", "list.closed")}
-          </div>
-          <ConversationList
-            t={t}
-            inboxId={inboxId}
-            status={status}
-            rows={props.rows}
-            next={props.next}
-            activeId={thread?.conversation.id}
-          />
-        </nav>
+      <div id="list-signal" hidden></div>
+      <main class={`split${thread || pane ? " has-thread" : ""}`}>
+        <ListPane
+          t={t}
+          inboxId={inboxId}
+          userId={user.id}
+          {...props.list}
+          activeId={thread?.conversation.id}
+        />
         <div class="thread-pane" id="thread-pane">
           {thread
-            ? <ThreadView t={t} thread={thread} csrfToken={csrfToken} />
-            : <p class="empty">{t("thread.pick")}</p>}
+            ? (
+              <ThreadView
+                t={t}
+                thread={thread}
+                csrfToken={csrfToken}
+                user={user}
+                panel={props.threadPanel}
+                composerBody={props.composerBody}
+              />
+            )
+            : pane ?? <p class="empty">{t("thread.pick")}</p>}
         </div>
       </main>
     </Layout>

@@ -9,6 +9,7 @@ export interface AssetUrls {
   htmx: string;
   sse: string;
   upsert: string;
+  segments: string;
 }
 
 export interface LayoutProps {
@@ -38,6 +39,7 @@ export function Layout({ t, title, assets, csrfToken, children }: LayoutProps) {
           <script src={assets.sse} defer></script>
           <script src={assets.upsert} defer></script>
           <script src={assets.js} defer></script>
+          <script type="module" src={assets.segments}></script>
         </head>
         <body
           hx-headers:inherited={csrfToken

@@ -4,23 +4,80 @@
  * is not on the page is skipped by htmx).
  */
 import type { T } from "../i18n/translate.ts";
-import type {
-  ConversationSummary,
-  ThreadMessage,
+import {
+  type ConversationSummary,
+  type InboxSummary,
+  type ThreadMessage,
+  viewOf,
 } from "../services/conversations.ts";
-import { ConversationRow } from "./conversation_row.tsx";
+import { liveListId, pinsListId, viewListId } from "./conversation_list.tsx";
+import { ConversationRow, isInPins } from "./conversation_row.tsx";
+import { inboxOptionLabel } from "./inbox_switcher.tsx";
 import { MessageBubble } from "./message_bubble.tsx";
+import type { Activity } from "../services/activities.ts";
+import { ActivityLine } from "./activity_line.tsx";
 
-/** Moves (or adds) a row to its place in its list. */
+/**
+ * Moves (or adds) a row to its place. Only the default list (newest first,
+ * no filter) is kept sorted live; a filtered or re-sorted view and the
+ * viewer's pinned list refresh the row where it is, and every other list
+ * drops it (it changed status or inbox). `conv.pinned` is the viewer's.
+ */
 export function RowUpdate({ t, conv }: { t: T; conv: ConversationSummary }) {
-  const list = `#conv-list-${conv.inboxId}-${conv.status}`;
+  const view = viewOf(conv);
+  const live = `#${liveListId(conv.inboxId, view)}`;
+  const row = `#conv-${conv.id}`;
+  const keep = [`#${viewListId(conv.inboxId, view)}`];
+  if (isInPins(conv)) keep.push(`#${pinsListId(conv.inboxId)}`);
+  const notKept = keep.map((k) => `:not(${k})`).join("");
   return (
     <>
-      <hx-partial hx-target={`#conv-${conv.id}`} hx-swap="delete"></hx-partial>
-      <hx-partial hx-target={`${list} > .empty`} hx-swap="delete"></hx-partial>
-      <hx-upsert hx-target={list} key="data-key" sort="desc">
+      <hx-partial hx-target={`.conv-list${notKept} > ${row}`} hx-swap="delete">
+      </hx-partial>
+      <hx-partial
+        hx-target={keep.map((k) => `${k} > ${row}`).join(", ")}
+        hx-swap="outerHTML"
+      >
         <ConversationRow t={t} conv={conv} />
-      </hx-upsert>
+      </hx-partial>
+      {!isInPins(conv) && (
+        <>
+          <hx-partial hx-target={`${live} > .empty`} hx-swap="delete">
+          </hx-partial>
+          <hx-upsert hx-target={live} key="data-key" sort="desc">
+            <ConversationRow t={t} conv={conv} />
+          </hx-upsert>
+        </>
+      )}
+    </>
+  );
+}
+
+/**
+ * Tells the page its list may be stale (the user's pins changed in another
+ * tab): static/app.js reloads the list unless it was read after `eventId`.
+ */
+export function ListSignal(
+  { inboxId, eventId }: { inboxId: number; eventId: number },
+) {
+  return (
+    <hx-partial hx-target="#list-signal" hx-swap="innerHTML">
+      <i data-inbox={String(inboxId)} data-event={String(eventId)}></i>
+    </hx-partial>
+  );
+}
+
+/** The switcher's per-inbox unread counts, option by option. */
+export function InboxCounts(
+  { t, inboxes }: { t: T; inboxes: InboxSummary[] },
+) {
+  return (
+    <>
+      {inboxes.map((i) => (
+        <hx-partial hx-target={`#inbox-opt-${i.id}`} hx-swap="innerHTML">
+          {inboxOptionLabel(t, i)}
+        </hx-partial>
+      ))}
     </>
   );
 }
@@ -52,5 +109,48 @@ export function RowRemove({ conversationId }: { conversationId: number }) {
   return (
     <hx-partial hx-target={`#conv-${conversationId}`} hx-swap="delete">
     </hx-partial>
+  );
+}
+
+/** Adds an activity line (assigned, tagged, closed, …) to its open thread. */
+export function ActivityUpdate({ t, activity }: { t: T; activity: Activity }) {
+  return (
+    <hx-upsert
+      hx-target={`#messages-${activity.conversationId}`}
+      key="data-seq"
+      sort=""
+    >
+      <ActivityLine t={t} activity={activity} />
+    </hx-upsert>
+  );
+}
+
+/**
+ * Makes an open thread fetch its head and details panel again. They depend
+ * on who is looking (what they may do), so the stream sends the same small
+ * loader to everyone and each browser asks for its own; a user who lost
+ * the conversation gets the "no longer yours" notice in its place.
+ */
+export function ThreadReload(
+  { conversationId: id }: { conversationId: number },
+) {
+  const loader = (target: string, url: string) => (
+    <hx-partial hx-target={target} hx-swap="beforeend">
+      <i
+        class="reload"
+        hidden
+        hx-get={url}
+        hx-trigger="load"
+        hx-target={target}
+        hx-swap="outerHTML"
+      >
+      </i>
+    </hx-partial>
+  );
+  return (
+    <>
+      {loader(`#thread-head-${id}`, `/conversations/${id}/head`)}
+      {loader(`#panel-details-${id}`, `/conversations/${id}/panel/details`)}
+    </>
   );
 }

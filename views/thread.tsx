@@ -1,17 +1,46 @@
-/** A conversation: its header, its messages and the reply composer. */
+/**
+ * A conversation: its head, its messages with the activity lines among
+ * them, the side panel (contact or details) and the reply composer.
+ */
+import type { Child } from "hono/jsx";
 import type { T } from "../i18n/translate.ts";
-import type { Thread } from "../services/conversations.ts";
+import type { FullThread } from "../services/thread_details.ts";
+import type { User } from "../services/users.ts";
+import { ActivityLine, activitySeq } from "./activity_line.tsx";
 import { Composer } from "./composer.tsx";
-import { contactLabel } from "./conversation_row.tsx";
 import { MessageBubble } from "./message_bubble.tsx";
+import { ThreadHead } from "./thread_head.tsx";
 
 export interface ThreadViewProps {
   t: T;
-  thread: Thread;
+  thread: FullThread;
   csrfToken: string;
+  user: User;
+  /** the side panel's content when the page is asked for one (?panel=) */
+  panel?: Child;
+  /** text to start the composer with (a canned response, without JS) */
+  composerBody?: string;
 }
 
-export function ThreadView({ t, thread, csrfToken }: ThreadViewProps) {
+/** Messages and activity lines in the order the live upserts keep them. */
+function threadItems(t: T, thread: FullThread) {
+  const items = [
+    ...thread.messages.map((m) => ({
+      key: String(m.id).padStart(12, "0"),
+      node: <MessageBubble t={t} msg={m} />,
+    })),
+    ...thread.activities.map((a) => ({
+      key: activitySeq(a),
+      node: <ActivityLine t={t} activity={a} />,
+    })),
+  ];
+  items.sort((a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return items.map((i) => i.node);
+}
+
+export function ThreadView(
+  { t, thread, csrfToken, user, panel, composerBody }: ThreadViewProps,
+) {
   const c = thread.conversation;
   return (
     <section
@@ -19,38 +48,38 @@ export function ThreadView({ t, thread, csrfToken }: ThreadViewProps) {
       data-conversation={c.id}
       aria-labelledby={`thread-title-${c.id}`}
     >
-      <header class="thread-head">
-        <a
-          class="back button quiet"
-          href={`/inboxes/${c.inboxId}?status=${c.status}`}
+      <ThreadHead
+        t={t}
+        conv={c}
+        details={thread.details}
+        user={user}
+        csrfToken={csrfToken}
+      />
+      <div class="thread-body">
+        <ol
+          id={`messages-${c.id}`}
+          class="messages"
+          aria-label={t("thread.label")}
+          aria-live="polite"
         >
-          <span aria-hidden="true">←</span>
-          <span class="visually-hidden">{t("thread.back")}</span>
-        </a>
-        <div>
-          <h2 id={`thread-title-${c.id}`}>
-            {contactLabel(c)}
-            {!c.contactName && ` (${t("contact.unknown")})`}
-          </h2>
-          <div class="meta">
-            <span class={`chan ${c.channel}`}>
-              {t(c.channel === "whatsapp" ? "channel.whatsapp" : "channel.sms")}
-            </span>
-            {t("thread.via", { number: c.numberE164 })}
-            {c.assigneeName &&
-              ` · ${t("thread.assigned_to", { name: c.assigneeName })}`}
-          </div>
-        </div>
-      </header>
-      <ol
-        id={`messages-${c.id}`}
-        class="messages"
-        aria-label={t("thread.label")}
-        aria-live="polite"
-      >
-        {thread.messages.map((m) => <MessageBubble t={t} msg={m} />)}
-      </ol>
-      <Composer t={t} conversationId={c.id} csrfToken={csrfToken} />
+          {threadItems(t, thread)}
+        </ol>
+        <aside
+          id={`side-panel-${c.id}`}
+          class="side-panel"
+          aria-label={t("panel.label")}
+        >
+          {panel}
+        </aside>
+      </div>
+      <Composer
+        t={t}
+        conversationId={c.id}
+        csrfToken={csrfToken}
+        channel={c.channel}
+        block={thread.replyBlock ?? null}
+        body={composerBody}
+      />
     </section>
   );
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `activities` ADD `after_message_id` integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,93 @@
+/** Attachments as threads show them, and who may download them. */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import type { Conn } from "../db/client.ts";
+import {
+  attachments,
+  conversations,
+  inboxMembers,
+  messages,
+} from "../db/schema.ts";
+import { NotFound } from "./errors.ts";
+import type { User } from "./users.ts";
+
+export interface AttachmentView {
+  id: number;
+  messageId: number;
+  state: "pending" | "stored" | "failed";
+  contentType: string | null;
+  size: number | null;
+  filename: string;
+  isVoiceNote: boolean;
+}
+
+/** Attachments of these messages, grouped by message id (one query). */
+export async function attachmentsFor(
+  conn: Conn,
+  messageIds: number[],
+): Promise<Map<number, AttachmentView[]>> {
+  const out = new Map<number, AttachmentView[]>();
+  if (messageIds.length === 0) return out;
+  const rows = await conn.select({
+    id: attachments.id,
+    messageId: attachments.messageId,
+    state: attachments.state,
+    contentType: attachments.contentType,
+    size: attachments.size,
+    filename: attachments.filename,
+    isVoiceNote: attachments.isVoiceNote,
+  }).from(attachments).where(inArray(attachments.messageId, messageIds))
+    .orderBy(asc(attachments.id));
+  for (const r of rows) {
+    const list = out.get(r.messageId) ?? [];
+    list.push(r);
+    out.set(r.messageId, list);
+  }
+  return out;
+}
+
+/** A stored attachment the user may download (a member of its inbox). */
+export async function requireAttachment(
+  conn: Conn,
+  user: User,
+  id: number,
+): Promise<{ storageKey: string; contentType: string; filename: string }> {
+  const [row] = await conn.select({
+    storageKey: attachments.storageKey,
+    contentType: attachments.contentType,
+    filename: attachments.filename,
+  }).from(attachments)
+    .innerJoin(messages, eq(messages.id, attachments.messageId))
+    .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+    .innerJoin(
+      inboxMembers,
+      and(
+        eq(inboxMembers.inboxId, conversations.inboxId),
+        eq(inboxMembers.userId, user.id),
+      ),
+    ).where(and(eq(attachments.id, id), eq(attachments.state, "stored")));
+  if (!row?.storageKey) throw new NotFound("No such attachment");
+  return {
+    storageKey: row.storageKey,
+    contentType: row.contentType ?? "application/octet-stream",
+    filename: row.filename,
+  };
+}
+
+/** A stored attachment by id, for a signed carrier download. */
+export async function storedAttachment(
+  conn: Conn,
+  id: number,
+): Promise<{ storageKey: string; contentType: string } | null> {
+  const [row] = await conn.select({
+    storageKey: attachments.storageKey,
+    contentType: attachments.contentType,
+  }).from(attachments).where(
+    and(eq(attachments.id, id), eq(attachments.state, "stored")),
+  );
+  return row?.storageKey
+    ? {
+      storageKey: row.storageKey,
+      contentType: row.contentType ?? "application/octet-stream",
+    }
+    : null;
+}

@@ -1,0 +1,473 @@
+/**
+ * Receiving what carriers post: inbound messages and delivery reports.
+ * Everything a webhook carries is stored in one transaction, so a carrier
+ * that got our 2xx never has to send it again, and one that did not will
+ * find its retry absorbed by the unique provider id (C3).
+ */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { classifyKeyword } from "../carriers/opt_out.ts";
+import type {
+  InboundMessage,
+  Provider,
+  StatusUpdate,
+} from "../carriers/types.ts";
+import type { Db, Tx } from "../db/client.ts";
+import {
+  attachments,
+  contacts,
+  conversations,
+  inboxes,
+  jobs,
+  messages,
+  optOuts,
+  phoneNumbers,
+} from "../db/schema.ts";
+import { translator } from "../i18n/translate.ts";
+import type { Clock } from "./clock.ts";
+import { appendEvents, type NewEvent } from "./events.ts";
+import { enqueueSystemReply, previewOf } from "./messages.ts";
+
+export interface ReceiveOptions {
+  /** providers that send their own STOP/START/HELP replies */
+  carrierRepliesToKeywords?: Set<Provider>;
+}
+
+export interface ReceiveResult {
+  stored: number;
+  duplicates: number;
+  /** messages to numbers we do not have (answered 2xx, logged, dropped) */
+  unknownNumber: number;
+}
+
+type NumberRow = typeof phoneNumbers.$inferSelect;
+type ConversationRow = typeof conversations.$inferSelect;
+
+function mediaPreview(m: InboundMessage): string {
+  if (m.body) return previewOf(m.body);
+  if (m.isVoiceNote) return "🎤";
+  return m.media.length ? `📎 ×${m.media.length}` : "";
+}
+
+function logUnknownNumber(m: InboundMessage) {
+  console.warn(JSON.stringify({
+    level: "warn",
+    msg: "inbound message for a number we do not have; dropped",
+    provider: m.provider,
+    to: m.to,
+    providerId: m.providerId,
+  }));
+}
+
+/**
+ * Stores inbound messages: finds or creates the contact and conversation
+ * (reopening a closed one), inserts each message once per provider id,
+ * queues media downloads, applies opt-out keywords and appends events, in
+ * one transaction.
+ */
+export async function receiveInbound(
+  db: Db,
+  clock: Clock,
+  list: InboundMessage[],
+  opts: ReceiveOptions = {},
+): Promise<ReceiveResult> {
+  if (list.length === 0) return { stored: 0, duplicates: 0, unknownNumber: 0 };
+  return await db.write((tx) => receiveBatch(tx, clock(), list, opts));
+}
+
+/**
+ * The inbound path for a batch of messages inside one transaction. Work is
+ * done per batch, not per message — one statement finds the numbers, one
+ * the duplicates, one inserts the contacts, one the messages… — because
+ * the client's cost per statement, not SQLite, bounds how many webhooks a
+ * second we can take (DESIGN.md).
+ */
+export async function receiveBatch(
+  tx: Tx,
+  now: number,
+  list: InboundMessage[],
+  opts: ReceiveOptions = {},
+): Promise<ReceiveResult> {
+  const result: ReceiveResult = { stored: 0, duplicates: 0, unknownNumber: 0 };
+  const numbers = await tx.select().from(phoneNumbers);
+  const byE164 = new Map(numbers.map((n) => [`${n.channel}:${n.e164}`, n]));
+  const byWaId = new Map(
+    numbers.filter((n) => n.providerNumberId).map((n) => [
+      n.providerNumberId!,
+      n,
+    ]),
+  );
+  const numberOf = (m: InboundMessage): NumberRow | undefined =>
+    (m.provider === "whatsapp" && m.toPhoneNumberId
+      ? byWaId.get(m.toPhoneNumberId)
+      : undefined) ?? byE164.get(`${m.channel}:${m.to}`);
+
+  // drop unknown numbers and in-batch repeats, then what is already stored
+  const seenInBatch = new Set<string>();
+  let todo: { m: InboundMessage; number: NumberRow }[] = [];
+  for (const m of list) {
+    const number = numberOf(m);
+    if (!number || number.inboxId === null) {
+      logUnknownNumber(m);
+      result.unknownNumber++;
+      continue;
+    }
+    const key = `${m.provider}:${m.providerId}`;
+    if (seenInBatch.has(key)) {
+      result.duplicates++;
+      continue;
+    }
+    seenInBatch.add(key);
+    todo.push({ m, number });
+  }
+  if (todo.length === 0) return result;
+  const stored = await tx.select({
+    provider: messages.provider,
+    providerId: messages.providerId,
+  }).from(messages).where(and(
+    // both columns, so the (provider, provider_id) unique index answers
+    inArray(messages.provider, [...new Set(todo.map((x) => x.m.provider))]),
+    inArray(messages.providerId, todo.map((x) => x.m.providerId)),
+  ));
+  const already = new Set(stored.map((r) => `${r.provider}:${r.providerId}`));
+  todo = todo.filter((x) => {
+    if (!already.has(`${x.m.provider}:${x.m.providerId}`)) return true;
+    result.duplicates++;
+    return false;
+  });
+  if (todo.length === 0) return result;
+
+  // contacts: insert the new ones, then read them all
+  const names = new Map<string, string>();
+  for (const { m } of todo) {
+    if (!names.has(m.from)) names.set(m.from, m.contactName ?? "");
+  }
+  await tx.insert(contacts).values(
+    [...names].map(([e164, name]) => ({ e164, name, createdAt: now })),
+  ).onConflictDoNothing();
+  const contactRows = await tx.select({
+    id: contacts.id,
+    e164: contacts.e164,
+    spam: contacts.spam,
+  }).from(contacts).where(inArray(contacts.e164, [...names.keys()]));
+  const contactOf = new Map(contactRows.map((c) => [c.e164, c]));
+
+  // each (contact, number) pair's current conversation: an open one first,
+  // else the newest closed one, which the message reopens
+  const pairs = await tx.select().from(conversations).where(
+    inArray(conversations.contactId, contactRows.map((c) => c.id)),
+  );
+  const convOf = new Map<string, ConversationRow>();
+  for (const c of pairs) {
+    const key = `${c.contactId}:${c.numberId}`;
+    const best = convOf.get(key);
+    const rank = (x: ConversationRow) =>
+      (x.status === "open" ? 1e15 : 0) + x.id;
+    if (!best || rank(c) > rank(best)) convOf.set(key, c);
+  }
+  const events: NewEvent[] = [];
+  const missing = new Map<
+    string,
+    { contactId: number; number: NumberRow; spam: boolean }
+  >();
+  for (const { m, number } of todo) {
+    const contact = contactOf.get(m.from)!;
+    const key = `${contact.id}:${number.id}`;
+    if (!convOf.has(key)) {
+      missing.set(key, { contactId: contact.id, number, spam: contact.spam });
+    }
+  }
+  if (missing.size) {
+    const created = await tx.insert(conversations).values(
+      [...missing.values()].map((x) => ({
+        inboxId: x.number.inboxId!,
+        contactId: x.contactId,
+        numberId: x.number.id,
+        // a spam contact's messages are kept, in a closed conversation
+        status: x.spam ? "closed" as const : "open" as const,
+        spam: x.spam,
+        openedAt: now,
+        closedAt: x.spam ? now : null,
+        lastMessageAt: now,
+      })),
+    ).returning();
+    for (const c of created) convOf.set(`${c.contactId}:${c.numberId}`, c);
+  }
+  for (const [key, c] of convOf) {
+    const [contactId] = key.split(":");
+    const spam = contactRows.find((x) => x.id === Number(contactId))?.spam;
+    if (
+      c.status === "closed" && !spam &&
+      todo.some((x) =>
+        contactOf.get(x.m.from)!.id === c.contactId &&
+        x.number.id === c.numberId
+      )
+    ) {
+      await tx.update(conversations).set({
+        status: "open",
+        closedAt: null,
+        openedAt: now,
+      }).where(eq(conversations.id, c.id));
+      convOf.set(key, { ...c, status: "open" });
+      events.push({
+        kind: "conversation.reopened",
+        inboxId: c.inboxId,
+        conversationId: c.id,
+        payload: { assigneeId: c.assigneeId },
+      });
+    }
+  }
+
+  const rows = todo.map(({ m, number }) => {
+    const conv = convOf.get(`${contactOf.get(m.from)!.id}:${number.id}`)!;
+    return { m, number, conv };
+  });
+  const inserted = await tx.insert(messages).values(rows.map((r) => ({
+    conversationId: r.conv.id,
+    direction: "in" as const,
+    body: r.m.body,
+    status: "received" as const,
+    provider: r.m.provider,
+    providerId: r.m.providerId,
+    createdAt: now,
+  }))).onConflictDoNothing().returning({
+    id: messages.id,
+    provider: messages.provider,
+    providerId: messages.providerId,
+  });
+  const idOf = new Map(
+    inserted.map((r) => [`${r.provider}:${r.providerId}`, r.id]),
+  );
+  const latest = new Map<number, { id: number; preview: string }>();
+  const media: (typeof attachments.$inferInsert)[] = [];
+  const keywordWork: (() => Promise<void>)[] = [];
+  for (const r of rows) {
+    const id = idOf.get(`${r.m.provider}:${r.m.providerId}`);
+    if (!id) {
+      result.duplicates++;
+      continue;
+    }
+    result.stored++;
+    latest.set(r.conv.id, { id, preview: mediaPreview(r.m) });
+    for (const file of r.m.media) {
+      media.push({
+        messageId: id,
+        state: "pending",
+        contentType: file.contentType,
+        filename: file.filename ?? "",
+        sourceUrl: file.url,
+        isVoiceNote: r.m.isVoiceNote ?? false,
+        createdAt: now,
+      });
+    }
+    events.push({
+      kind: "message.created",
+      inboxId: r.conv.inboxId,
+      conversationId: r.conv.id,
+      messageId: id,
+      payload: { by: null },
+    });
+    const keyword = classifyKeyword(r.m.body);
+    if (keyword) {
+      const contactId = contactOf.get(r.m.from)!.id;
+      keywordWork.push(() =>
+        applyKeyword(
+          tx,
+          now,
+          keyword,
+          contactId,
+          r.number,
+          r.conv.id,
+          r.conv.inboxId,
+          opts,
+          r.m.provider,
+        )
+      );
+    }
+  }
+  if (latest.size) {
+    // one statement moves every touched conversation to the top
+    const values = sql.join(
+      [...latest].map(([convId, v]) => sql`(${convId}, ${v.id}, ${v.preview})`),
+      sql`, `,
+    );
+    await tx.run(sql`WITH v(cid, mid, preview) AS (VALUES ${values})
+      UPDATE conversations SET last_message_at = ${now}, last_inbound_at = ${now},
+        last_message_id = (SELECT mid FROM v WHERE cid = conversations.id),
+        preview = (SELECT preview FROM v WHERE cid = conversations.id)
+      WHERE id IN (SELECT cid FROM v)`);
+  }
+  if (media.length) {
+    // fetched after we answer the carrier (C7), with retries
+    const files = await tx.insert(attachments).values(media).returning({
+      id: attachments.id,
+    });
+    await tx.insert(jobs).values(files.map((f) => ({
+      kind: "fetch_media" as const,
+      refId: f.id,
+      runAt: now,
+      createdAt: now,
+    })));
+  }
+  await appendEvents(tx, now, events);
+  for (const work of keywordWork) await work();
+  return result;
+}
+
+async function applyKeyword(
+  tx: Tx,
+  now: number,
+  keyword: "stop" | "start" | "help",
+  contactId: number,
+  number: NumberRow,
+  conversationId: number,
+  inboxId: number,
+  opts: ReceiveOptions,
+  provider: Provider,
+) {
+  if (keyword === "stop") {
+    await tx.insert(optOuts).values({
+      contactId,
+      numberId: number.id,
+      source: "keyword",
+      at: now,
+    }).onConflictDoNothing();
+  } else if (keyword === "start") {
+    await tx.delete(optOuts).where(and(
+      eq(optOuts.contactId, contactId),
+      eq(optOuts.numberId, number.id),
+    ));
+  }
+  await appendEvents(tx, now, [{
+    kind: "conversation.updated",
+    inboxId,
+    conversationId,
+    payload: { optOut: keyword },
+  }]);
+  // one confirmation per keyword, unless the carrier sends its own
+  if (opts.carrierRepliesToKeywords?.has(provider)) return;
+  const t = translator("en");
+  let body: string;
+  if (keyword === "help") {
+    const [inbox] = await tx.select({
+      helpText: inboxes.helpText,
+      name: inboxes.name,
+    })
+      .from(inboxes).where(eq(inboxes.id, inboxId));
+    body = inbox?.helpText ||
+      t("optout.help_default", { business: inbox?.name ?? "" });
+  } else {
+    body = t(
+      keyword === "stop" ? "optout.stop_confirm" : "optout.start_confirm",
+    );
+  }
+  await enqueueSystemReply(tx, now, { conversationId, inboxId, body });
+}
+
+const STATUS_RANK: Record<string, number> = {
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  undelivered: 2,
+  failed: 2,
+  read: 3,
+};
+
+export interface StatusResult {
+  applied: number;
+  ignored: number;
+  /** reports for ids we have not recorded yet, kept for later */
+  orphaned: number;
+}
+
+/**
+ * Moves outbound messages' status forward (never back: callbacks arrive out
+ * of order). A report for an id we have not recorded yet is kept and applied
+ * when the outbox records it.
+ */
+export async function applyStatuses(
+  db: Db,
+  clock: Clock,
+  updates: StatusUpdate[],
+): Promise<StatusResult> {
+  const result: StatusResult = { applied: 0, ignored: 0, orphaned: 0 };
+  if (updates.length === 0) return result;
+  await db.write(async (tx) => {
+    for (const u of updates) result[await applyStatus(tx, clock(), u)]++;
+  });
+  return result;
+}
+
+/** Applies one report inside a transaction; exported for the outbox. */
+export async function applyStatus(
+  tx: Tx,
+  now: number,
+  u: Pick<
+    StatusUpdate,
+    "provider" | "providerId" | "status" | "errorCode" | "errorMessage"
+  >,
+): Promise<keyof StatusResult> {
+  const [msg] = await tx.select({
+    id: messages.id,
+    status: messages.status,
+    conversationId: messages.conversationId,
+    inboxId: conversations.inboxId,
+  }).from(messages).innerJoin(
+    conversations,
+    eq(conversations.id, messages.conversationId),
+  ).where(and(
+    eq(messages.provider, u.provider),
+    eq(messages.providerId, u.providerId),
+  ));
+  if (!msg) {
+    await tx.run(sql`INSERT OR IGNORE INTO status_orphans
+      (provider, provider_id, status, error_code, error_message, at)
+      VALUES (${u.provider}, ${u.providerId}, ${u.status}, ${
+      u.errorCode ?? null
+    },
+        ${u.errorMessage ?? null}, ${now})`);
+    return "orphaned";
+  }
+  if ((STATUS_RANK[u.status] ?? -1) <= (STATUS_RANK[msg.status] ?? -1)) {
+    return "ignored";
+  }
+  const failed = u.status === "failed" || u.status === "undelivered";
+  await tx.update(messages).set({
+    status: u.status,
+    error: failed ? (u.errorMessage || u.errorCode || u.status) : null,
+    errorCode: failed ? (u.errorCode ?? null) : null,
+  }).where(eq(messages.id, msg.id));
+  await appendEvents(tx, now, [{
+    kind: "message.updated",
+    inboxId: msg.inboxId,
+    conversationId: msg.conversationId,
+    messageId: msg.id,
+  }]);
+  return "applied";
+}
+
+/** Applies and forgets the reports that waited for this provider id. */
+export async function applyOrphanStatuses(
+  tx: Tx,
+  now: number,
+  provider: Provider,
+  providerId: string,
+): Promise<void> {
+  const rows = await tx.all<{
+    status: StatusUpdate["status"];
+    error_code: string | null;
+    error_message: string | null;
+  }>(sql`DELETE FROM status_orphans WHERE provider = ${provider}
+    AND provider_id = ${providerId} RETURNING status, error_code, error_message`);
+  const ordered = rows.sort((a, b) =>
+    (STATUS_RANK[a.status] ?? 0) - (STATUS_RANK[b.status] ?? 0)
+  );
+  for (const r of ordered) {
+    await applyStatus(tx, now, {
+      provider,
+      providerId,
+      status: r.status,
+      errorCode: r.error_code ?? undefined,
+      errorMessage: r.error_message ?? undefined,
+    });
+  }
+}

@@ -1,0 +1,484 @@
+/**
+ * The outbox worker (C6, C7): claims due jobs with a lease, sends messages
+ * through the carrier adapters with retries and exponential back-off, keeps
+ * each number under its rate limit, and fetches inbound media. Jobs live in
+ * libSQL, so a restart loses nothing: an expired lease is claimed again.
+ */
+import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { CarrierError, type OutboundMessage } from "../carriers/types.ts";
+import type { Conn, Db, Tx } from "../db/client.ts";
+import {
+  attachments,
+  contacts,
+  conversations,
+  jobs,
+  messages,
+  numberSendSlots,
+  optOuts,
+  phoneNumbers,
+} from "../db/schema.ts";
+import type { Carriers } from "./carriers.ts";
+import type { Clock } from "./clock.ts";
+import { appendEvents } from "./events.ts";
+import { applyOrphanStatuses } from "./inbound.ts";
+import { type MediaStore, sniffContentType } from "./media_store.ts";
+import { signMediaUrl } from "./media_urls.ts";
+
+export interface OutboxOptions {
+  db: Db;
+  clock: Clock;
+  carriers: Carriers;
+  media: MediaStore;
+  publicUrl: string;
+  mediaUrlSecret: string;
+  /** messages per second per number; 0 turns the limit off */
+  ratePerSecond: number;
+  owner?: string;
+  pollMs?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  backoffBaseMs?: number;
+  sendTimeoutMs?: number;
+  batchSize?: number;
+}
+
+type Job = typeof jobs.$inferSelect;
+interface Claimed {
+  job: Job;
+  /** when the rate limit lets this job go */
+  sendAt: number;
+}
+
+/** Back-off before attempt `attempts + 1`: base·2^(n-1), capped, ±20 %. */
+export function backoffMs(attempts: number, base: number): number {
+  const raw = Math.min(base * 2 ** Math.max(0, attempts - 1), 5 * 60_000);
+  return Math.round(raw * (0.8 + Math.random() * 0.4));
+}
+
+export class OutboxWorker {
+  readonly owner: string;
+  #o: Required<OutboxOptions>;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #running: Promise<void> | null = null;
+  #inFlight = new Set<Promise<void>>();
+  #stopped = true;
+  #again = false;
+  #abort = new AbortController();
+  #unhook: (() => void) | null = null;
+  #ownWrites = 0;
+
+  constructor(opts: OutboxOptions) {
+    this.owner = opts.owner ?? crypto.randomUUID();
+    this.#o = {
+      pollMs: 200,
+      leaseMs: 30_000,
+      maxAttempts: 8,
+      backoffBaseMs: 1000,
+      sendTimeoutMs: 15_000,
+      batchSize: 100,
+      ...opts,
+      owner: this.owner,
+    };
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.#abort = new AbortController();
+    // our own commits (claims, results) must not wake us: only others' do
+    this.#unhook = this.#o.db.onCommit(() => {
+      if (this.#ownWrites === 0) this.poke();
+    });
+    this.#tick();
+  }
+
+  /** Stops claiming, and waits for the jobs in flight to finish. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unhook?.();
+    clearTimeout(this.#timer);
+    this.#abort.abort();
+    await this.#running;
+    await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /** Look for due jobs now (something was committed). */
+  poke(): void {
+    if (this.#stopped) return;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.#tick();
+  }
+
+  #tick() {
+    if (this.#stopped) return;
+    this.#running = this.runOnce().then(() => {}, (err) => {
+      if (!this.#stopped) console.error("outbox tick failed", err);
+    }).finally(() => {
+      this.#running = null;
+      if (this.#stopped) return;
+      if (this.#again) {
+        this.#again = false;
+        this.#tick();
+      } else {
+        this.#timer = setTimeout(() => this.#tick(), this.#o.pollMs);
+      }
+    });
+  }
+
+  /** Claims and starts the due jobs; resolves when they are claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.#claim();
+    for (const c of claimed) {
+      const p = this.#process(c).catch((err) =>
+        console.error("outbox job failed", c.job.id, err)
+      ).finally(() => this.#inFlight.delete(p));
+      this.#inFlight.add(p);
+    }
+    return claimed.length;
+  }
+
+  /** Resolves when every job in flight has finished (tests). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size || this.#running) {
+      await Promise.allSettled([...this.#inFlight]);
+      await this.#running;
+    }
+  }
+
+  /** A write of the worker's own, which does not poke the worker. */
+  async #write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    this.#ownWrites++;
+    try {
+      return await this.#o.db.write(fn);
+    } finally {
+      this.#ownWrites--;
+    }
+  }
+
+  async #claim(): Promise<Claimed[]> {
+    const o = this.#o;
+    // a cheap read first: most ticks find nothing and write nothing
+    const [any] = await o.db.orm.select({ id: jobs.id }).from(jobs).where(and(
+      eq(jobs.state, "pending"),
+      lte(jobs.runAt, o.clock()),
+    )).limit(1);
+    if (!any) return [];
+    return await this.#write(async (tx) => {
+      const now = o.clock();
+      const due = await tx.select().from(jobs).where(and(
+        eq(jobs.state, "pending"),
+        lte(jobs.runAt, now),
+        or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now)),
+      )).orderBy(asc(jobs.runAt), asc(jobs.id)).limit(o.batchSize);
+      if (due.length === 0) return [];
+      const interval = o.ratePerSecond > 0 ? 1000 / o.ratePerSecond : 0;
+      const numberIds = [
+        ...new Set(due.map((j) => j.numberId).filter((n) => n !== null)),
+      ] as number[];
+      const slots = new Map<number, number>();
+      if (numberIds.length) {
+        for (
+          const s of await tx.select().from(numberSendSlots).where(
+            inArray(numberSendSlots.numberId, numberIds),
+          )
+        ) slots.set(s.numberId, s.nextFreeAt);
+      }
+      const claimed: Claimed[] = [];
+      const touched = new Set<number>();
+      for (const job of due) {
+        let sendAt = now;
+        if (job.kind === "send" && job.numberId !== null && interval > 0) {
+          const free = Math.max(now, slots.get(job.numberId) ?? 0);
+          // take only what this number may send before the next claim
+          if (free > now + o.pollMs) continue;
+          sendAt = free;
+          slots.set(job.numberId, free + interval);
+          touched.add(job.numberId);
+        }
+        claimed.push({ job, sendAt });
+      }
+      if (claimed.length === 0) return [];
+      await tx.update(jobs).set({
+        leaseOwner: this.owner,
+        leaseUntil: now + o.leaseMs,
+        attempts: sql`${jobs.attempts} + 1`,
+      }).where(inArray(jobs.id, claimed.map((c) => c.job.id)));
+      for (const numberId of touched) {
+        const nextFreeAt = slots.get(numberId)!;
+        await tx.insert(numberSendSlots).values({ numberId, nextFreeAt })
+          .onConflictDoUpdate({
+            target: numberSendSlots.numberId,
+            set: { nextFreeAt },
+          });
+      }
+      return claimed.map((c) => ({
+        ...c,
+        job: { ...c.job, attempts: c.job.attempts + 1 },
+      }));
+    });
+  }
+
+  async #process({ job, sendAt }: Claimed) {
+    const wait = sendAt - this.#o.clock();
+    if (wait > 0) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        this.#abort.signal.addEventListener("abort", () => {
+          clearTimeout(t);
+          resolve();
+        }, { once: true });
+      });
+    }
+    if (this.#abort.signal.aborted) return; // the lease runs out; retried
+    if (job.kind === "send") await this.#send(job);
+    else await this.#fetchMedia(job);
+  }
+
+  /** Releases the job for a later attempt, or gives up after the last. */
+  async #fail(
+    job: Job,
+    err: unknown,
+    onDead: (tx: Conn, now: number, reason: string) => Promise<void>,
+  ) {
+    const o = this.#o;
+    const retryable = !(err instanceof CarrierError) || err.retryable;
+    const reason = err instanceof Error ? err.message : String(err);
+    const dead = !retryable || job.attempts >= o.maxAttempts;
+    await this.#write(async (tx) => {
+      const now = o.clock();
+      await tx.update(jobs).set({
+        state: dead ? "dead" : "pending",
+        runAt: dead ? now : now + backoffMs(job.attempts, o.backoffBaseMs),
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: reason.slice(0, 500),
+      }).where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, this.owner)));
+      if (dead) await onDead(tx, now, reason);
+    });
+  }
+
+  async #send(job: Job) {
+    const o = this.#o;
+    const [row] = await o.db.orm.select({
+      message: messages,
+      conversationId: conversations.id,
+      inboxId: conversations.inboxId,
+      contactId: contacts.id,
+      to: contacts.e164,
+      number: phoneNumbers,
+    }).from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.numberId))
+      .where(eq(messages.id, job.refId));
+    if (!row || row.message.status !== "queued") {
+      // sent already (a crash after the carrier answered, before the lease
+      // was released) or gone: nothing to do
+      await this.#write((tx) =>
+        tx.update(jobs).set({
+          state: "done",
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+          .where(eq(jobs.id, job.id))
+      );
+      return;
+    }
+    // an opt-out that arrived after this was queued still wins (C4)
+    if (row.message.sentBy !== null) {
+      const [opted] = await o.db.orm.select({ at: optOuts.at }).from(optOuts)
+        .where(and(
+          eq(optOuts.contactId, row.contactId),
+          eq(optOuts.numberId, row.number.id),
+        ));
+      if (opted) {
+        await this.#write(async (tx) => {
+          await tx.update(jobs).set({ state: "dead", lastError: "opted out" })
+            .where(eq(jobs.id, job.id));
+          await writeFailureTx(
+            tx,
+            o.clock(),
+            row,
+            "The contact opted out",
+            "opted_out",
+          );
+        });
+        return;
+      }
+    }
+    const adapter = o.carriers[row.number.provider];
+    const files = await o.db.orm.select({ id: attachments.id }).from(
+      attachments,
+    ).where(and(
+      eq(attachments.messageId, row.message.id),
+      eq(attachments.state, "stored"),
+    ));
+    const expires = o.clock() + 15 * 60_000;
+    const mediaUrls = await Promise.all(
+      files.map((f) =>
+        signMediaUrl(o.publicUrl, o.mediaUrlSecret, f.id, expires)
+      ),
+    );
+    const viaTwilioWhatsApp = row.number.provider === "twilio" &&
+      row.number.channel === "whatsapp";
+    const out: OutboundMessage = {
+      from: viaTwilioWhatsApp ? `whatsapp:${row.number.e164}` : row.number.e164,
+      to: viaTwilioWhatsApp ? `whatsapp:${row.to}` : row.to,
+      body: row.message.body,
+      mediaUrls,
+      fromPhoneNumberId: row.number.providerNumberId ?? undefined,
+      statusCallbackUrl: row.number.provider === "twilio"
+        ? `${o.publicUrl}/webhooks/twilio/status`
+        : row.number.provider === "telnyx"
+        ? `${o.publicUrl}/webhooks/telnyx`
+        : undefined,
+    };
+    let result;
+    try {
+      result = await adapter.send(
+        out,
+        AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(o.sendTimeoutMs),
+        ]),
+      );
+    } catch (err) {
+      const code = err instanceof CarrierError ? err.code ?? null : null;
+      await this.#fail(
+        job,
+        err,
+        (tx, now, reason) => writeFailureTx(tx, now, row, reason, code),
+      );
+      return;
+    }
+    await this.#write(async (tx) => {
+      const now = o.clock();
+      const forward = result.status !== "queued" ? result.status : "queued";
+      await tx.update(messages).set({
+        provider: row.number.provider,
+        providerId: result.providerId,
+        status: forward,
+      }).where(
+        and(eq(messages.id, row.message.id), eq(messages.status, "queued")),
+      );
+      await tx.update(jobs).set({
+        state: "done",
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+      }).where(eq(jobs.id, job.id));
+      await appendEvents(tx, now, [{
+        kind: "message.updated",
+        inboxId: row.inboxId,
+        conversationId: row.conversationId,
+        messageId: row.message.id,
+      }]);
+      await applyOrphanStatuses(
+        tx,
+        now,
+        row.number.provider,
+        result.providerId,
+      );
+    });
+  }
+
+  async #fetchMedia(job: Job) {
+    const o = this.#o;
+    const [row] = await o.db.orm.select({
+      attachment: attachments,
+      provider: messages.provider,
+      conversationId: conversations.id,
+      inboxId: conversations.inboxId,
+    }).from(attachments)
+      .innerJoin(messages, eq(messages.id, attachments.messageId))
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .where(eq(attachments.id, job.refId));
+    const done = async (
+      set: Partial<typeof attachments.$inferInsert>,
+      jobState: "done" | "dead",
+    ) => {
+      await this.#write(async (tx) => {
+        await tx.update(attachments).set(set).where(
+          eq(attachments.id, job.refId),
+        );
+        await tx.update(jobs).set({
+          state: jobState,
+          leaseOwner: null,
+          leaseUntil: null,
+        }).where(eq(jobs.id, job.id));
+        if (row) {
+          await appendEvents(tx, o.clock(), [{
+            kind: "message.updated",
+            inboxId: row.inboxId,
+            conversationId: row.conversationId,
+            messageId: row.attachment.messageId,
+          }]);
+        }
+      });
+    };
+    if (!row || !row.attachment.sourceUrl || !row.provider) {
+      await done({ state: "failed" }, "dead");
+      return;
+    }
+    const adapter = o.carriers[row.provider as keyof Carriers];
+    try {
+      const file = await adapter.fetchMedia(
+        row.attachment.sourceUrl,
+        AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(o.sendTimeoutMs),
+        ]),
+      );
+      const key = await o.media.put(file.bytes);
+      await done({
+        state: "stored",
+        storageKey: key,
+        size: file.bytes.length,
+        contentType: sniffContentType(file.bytes),
+      }, "done");
+    } catch (err) {
+      await this.#fail(job, err, async (tx, now) => {
+        await tx.update(attachments).set({ state: "failed" }).where(
+          eq(attachments.id, job.refId),
+        );
+        if (row) {
+          await appendEvents(tx, now, [{
+            kind: "message.updated",
+            inboxId: row.inboxId,
+            conversationId: row.conversationId,
+            messageId: row.attachment.messageId,
+          }]);
+        }
+      });
+    }
+  }
+}
+
+interface FailedRow {
+  message: { id: number };
+  conversationId: number;
+  inboxId: number;
+}
+
+async function writeFailureTx(
+  tx: Conn,
+  now: number,
+  row: FailedRow,
+  reason: string,
+  code: string | null,
+) {
+  await tx.update(messages).set({
+    status: "failed",
+    error: reason.slice(0, 300),
+    errorCode: code,
+  }).where(eq(messages.id, row.message.id));
+  await appendEvents(tx, now, [{
+    kind: "message.updated",
+    inboxId: row.inboxId,
+    conversationId: row.conversationId,
+    messageId: row.message.id,
+  }]);
+}

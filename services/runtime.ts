@@ -1,0 +1,78 @@
+/**
+ * The long-running parts of one Bandeja process besides HTTP: the event bus,
+ * the carrier adapters (and the demo simulator) and the outbox worker.
+ * main.ts and the multi-process tests start them the same way.
+ */
+import { setUpCarriers } from "../carriers/registry.ts";
+import type { CarrierSimulator } from "../carriers/simulator.ts";
+import type { Provider } from "../carriers/types.ts";
+import type { Config } from "../config.ts";
+import type { Db } from "../db/client.ts";
+import type { AppDeps } from "../routes/context.ts";
+import type { Clock } from "./clock.ts";
+import { EventBus } from "./event_bus.ts";
+import { localMediaStore } from "./media_store.ts";
+import { OutboxWorker } from "./outbox.ts";
+import { WebhookIngest } from "./ingest.ts";
+
+export interface Runtime {
+  deps: AppDeps;
+  outbox: OutboxWorker;
+  simulator: CarrierSimulator | null;
+  stop(): Promise<void>;
+}
+
+/** A random secret for this process when none is configured. */
+function processSecret(): string {
+  const b = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** Starts the bus, carriers and outbox around an open database. */
+export async function startRuntime(
+  db: Db,
+  config: Config,
+  clock: Clock,
+  appBaseUrl: string,
+): Promise<Runtime> {
+  const bus = new EventBus(db);
+  await bus.start();
+  const { carriers, simulator } = await setUpCarriers(config, appBaseUrl);
+  const media = localMediaStore(config.mediaDir);
+  const mediaUrlSecret = config.env.MEDIA_URL_SECRET ?? processSecret();
+  const outbox = new OutboxWorker({
+    db,
+    clock,
+    carriers,
+    media,
+    publicUrl: config.publicUrl,
+    mediaUrlSecret,
+    ratePerSecond: config.env.OUTBOX_RATE_PER_SEC,
+  });
+  outbox.start();
+  const keywordReplies = new Set(
+    config.env.CARRIER_KEYWORD_REPLIES.split(",").filter(Boolean) as Provider[],
+  );
+  return {
+    deps: {
+      db,
+      clock,
+      config,
+      bus,
+      carriers,
+      media,
+      mediaUrlSecret,
+      carrierRepliesToKeywords: keywordReplies,
+      ingest: new WebhookIngest(db, clock, {
+        carrierRepliesToKeywords: keywordReplies,
+      }),
+    },
+    outbox,
+    simulator,
+    stop: async () => {
+      await outbox.stop();
+      await simulator?.close();
+      await bus.stop();
+    },
+  };
+}
