@@ -10,6 +10,7 @@ const MODULES: {
   load: () => Promise<{ run(): Promise<BenchRow[]> }>;
 }[] = [
   { name: "list", load: () => import("./list.ts") },
+  { name: "ingest", load: () => import("./ingest.ts") },
 ];
 
 function table(rows: (BenchRow & { bench: string })[]): string {
