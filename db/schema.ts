@@ -130,6 +130,8 @@ export const conversations = sqliteTable("conversations", {
   lastMessageId: integer("last_message_id"),
   lastInboundAt: integer("last_inbound_at"),
   preview: text("preview").notNull().default(""),
+  // a campaign's recipient replied: the conversation is linked to it
+  campaignId: integer("campaign_id"),
 }, (t) => [
   // the list query: one inbox, one status, newest activity first
   index("conversations_inbox_status_last_idx").on(
@@ -330,3 +332,157 @@ export const userPrefs = sqliteTable("user_prefs", {
   }),
   showTags: integer("show_tags", { mode: "boolean" }).notNull().default(true),
 });
+
+/** Emoji reactions on messages: an agent's, or the customer's (F21). */
+export const reactions = sqliteTable("reactions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  messageId: integer("message_id").notNull().references(() => messages.id),
+  // null for the customer's own reaction (WhatsApp reaction, SMS tapback)
+  userId: integer("user_id").references(() => users.id),
+  emoji: text("emoji").notNull(),
+  // WhatsApp sends a reaction as a message: its id, for dedup
+  providerId: text("provider_id"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  index("reactions_message_idx").on(t.messageId),
+  uniqueIndex("reactions_message_user_emoji_uq").on(
+    t.messageId,
+    t.userId,
+    t.emoji,
+  ),
+]);
+
+/** Customer-satisfaction surveys sent as a link (F25). */
+export const surveys = sqliteTable("surveys", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  conversationId: integer("conversation_id").notNull().references(() =>
+    conversations.id
+  ),
+  // sha-256 of the link's token: a copy of the table cannot answer surveys
+  tokenHash: text("token_hash").notNull().unique(),
+  sentBy: integer("sent_by").references(() => users.id),
+  messageId: integer("message_id").references(() => messages.id),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  answeredAt: integer("answered_at"),
+  rating: integer("rating"),
+  comment: text("comment"),
+}, (t) => [
+  index("surveys_conversation_idx").on(t.conversationId),
+  index("surveys_sent_by_idx").on(t.sentBy, t.answeredAt),
+]);
+
+/** Direct (one-to-one) and team (group) chats between employees (F7, F8). */
+export const chats = sqliteTable("chats", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  kind: text("kind", { enum: ["direct", "team"] }).notNull(),
+  name: text("name").notNull().default(""),
+  // "a:b" (lower id first) for direct chats: one chat per pair
+  directKey: text("direct_key").unique(),
+  createdBy: integer("created_by").notNull().references(() => users.id),
+  createdAt: integer("created_at").notNull(),
+  lastMessageAt: integer("last_message_at").notNull(),
+  lastMessageId: integer("last_message_id"),
+});
+
+export const chatMembers = sqliteTable("chat_members", {
+  chatId: integer("chat_id").notNull().references(() => chats.id, {
+    onDelete: "cascade",
+  }),
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  lastReadMessageId: integer("last_read_message_id").notNull().default(0),
+  joinedAt: integer("joined_at").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.chatId, t.userId] }),
+  index("chat_members_user_idx").on(t.userId),
+]);
+
+export const chatMessages = sqliteTable("chat_messages", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  chatId: integer("chat_id").notNull().references(() => chats.id, {
+    onDelete: "cascade",
+  }),
+  userId: integer("user_id").notNull().references(() => users.id),
+  body: text("body").notNull(),
+  clientKey: text("client_key"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  index("chat_messages_chat_idx").on(t.chatId, t.id),
+  uniqueIndex("chat_messages_client_key_uq").on(t.userId, t.clientKey),
+]);
+
+/** Per user and inbox: which new activity notifies them (F26). */
+export const notificationPrefs = sqliteTable("notification_prefs", {
+  userId: integer("user_id").notNull().references(() => users.id, {
+    onDelete: "cascade",
+  }),
+  inboxId: integer("inbox_id").notNull().references(() => inboxes.id, {
+    onDelete: "cascade",
+  }),
+  level: text("level", { enum: ["all", "assigned", "mentions", "none"] })
+    .notNull().default("assigned"),
+  sound: integer("sound", { mode: "boolean" }).notNull().default(false),
+}, (t) => [primaryKey({ columns: [t.userId, t.inboxId] })]);
+
+/** Round-robin auto-assignment settings and cursor per inbox. */
+export const autoAssignment = sqliteTable("auto_assignment", {
+  inboxId: integer("inbox_id").primaryKey().references(() => inboxes.id, {
+    onDelete: "cascade",
+  }),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(false),
+  // open conversations one agent may hold before being skipped
+  maxOpenPerAgent: integer("max_open_per_agent").notNull().default(10),
+  // the last user given a conversation; the next goes to the one after
+  lastUserId: integer("last_user_id"),
+});
+
+/** One message to many contacts (F4). */
+export const campaigns = sqliteTable("campaigns", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  inboxId: integer("inbox_id").notNull().references(() => inboxes.id),
+  numberId: integer("number_id").notNull().references(() => phoneNumbers.id),
+  name: text("name").notNull(),
+  body: text("body").notNull(),
+  status: text("status", {
+    enum: ["draft", "scheduled", "running", "paused", "cancelled", "done"],
+  }).notNull().default("draft"),
+  scheduledAt: integer("scheduled_at"),
+  // recipients' local quiet hours, minutes after midnight
+  quietStart: integer("quiet_start").notNull().default(21 * 60),
+  quietEnd: integer("quiet_end").notNull().default(8 * 60),
+  createdBy: integer("created_by").notNull().references(() => users.id),
+  createdAt: integer("created_at").notNull(),
+  startedAt: integer("started_at"),
+  finishedAt: integer("finished_at"),
+}, (t) => [index("campaigns_inbox_idx").on(t.inboxId, t.createdAt)]);
+
+export const campaignRecipients = sqliteTable("campaign_recipients", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  campaignId: integer("campaign_id").notNull().references(() => campaigns.id, {
+    onDelete: "cascade",
+  }),
+  contactId: integer("contact_id").references(() => contacts.id),
+  e164: text("e164").notNull(),
+  status: text("status", {
+    enum: [
+      "pending",
+      "queued",
+      "sent",
+      "delivered",
+      "failed",
+      "skipped",
+    ],
+  }).notNull().default("pending"),
+  skipReason: text("skip_reason"),
+  messageId: integer("message_id").references(() => messages.id),
+  error: text("error"),
+  // when quiet hours hold it, the earliest time it may go
+  notBefore: integer("not_before"),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [
+  uniqueIndex("campaign_recipients_campaign_e164_uq").on(t.campaignId, t.e164),
+  index("campaign_recipients_status_idx").on(t.campaignId, t.status),
+  index("campaign_recipients_message_idx").on(t.messageId),
+]);
