@@ -21,6 +21,9 @@ import { cannedRoutes } from "./routes/canned_responses.tsx";
 import { prefsRoutes } from "./routes/prefs.tsx";
 import { eventRoutes } from "./routes/events.tsx";
 import { healthRoutes } from "./routes/health.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { log } from "./services/log.ts";
+import { Metrics } from "./services/metrics.ts";
 import { mediaRoutes } from "./routes/media.ts";
 import { telnyxWebhooks } from "./routes/webhooks/telnyx.ts";
 import { twilioWebhooks } from "./routes/webhooks/twilio.ts";
@@ -37,6 +40,7 @@ export type { AppDeps };
 const PUBLIC_PATHS = [
   /^\/login$/,
   /^\/healthz$/,
+  /^\/metrics$/,
   /^\/webhooks\//,
   /^\/static\//,
   /^\/media\/signed\//,
@@ -59,16 +63,38 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   const app = new Hono<AppEnv>();
   const publicOrigin = new URL(deps.config.publicUrl).origin;
 
+  const metrics = deps.metrics ?? new Metrics();
+  deps.metrics = metrics;
   app.use(async (c, next) => {
     c.set("deps", deps);
     c.set("assets", assets.urls);
-    c.set("requestId", c.req.header("x-request-id") ?? crypto.randomUUID());
+    const given = c.req.header("x-request-id") ?? "";
+    c.set(
+      "requestId",
+      /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID(),
+    );
     c.set("session", null);
     c.set(
       "t",
       translator(pickLocale(null, c.req.header("accept-language"))),
     );
+    const started = performance.now();
     await next();
+    const status = c.res.status;
+    c.res.headers.set("x-request-id", c.get("requestId"));
+    metrics.inc("bandeja_http_requests_total", {
+      method: c.req.method,
+      status: String(status),
+    });
+    // the route pattern, not the path: paths can hold tokens (survey links)
+    log(status >= 500 ? "error" : "debug", "request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      route: c.req.routePath,
+      status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user: c.get("session")?.user.id,
+    });
   });
 
   app.use(secureHeaders({
@@ -161,6 +187,7 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
 
   app.route("/", assets.routes);
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
   app.route("/", authRoutes);
   app.route("/", inboxRoutes);
   // before conversationRoutes: /conversations/new is not a conversation id
@@ -191,12 +218,11 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
         .join("; ");
       return c.text(`${t("error.bad_request")} ${detail}`, 400);
     }
-    console.error(JSON.stringify({
-      level: "error",
+    log("error", "unhandled error", {
       requestId: c.get("requestId"),
-      path: c.req.path,
-      error: String(err?.stack ?? err),
-    }));
+      route: c.req.routePath,
+      error: err,
+    });
     return c.text(t("error.server"), 500);
   });
   return { app, assets };

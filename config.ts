@@ -25,7 +25,10 @@ const schema = z.object({
   WHATSAPP_API_BASE: z.url().optional(),
   SIMULATOR: z.enum(["auto", "0", "1"]).default("auto"),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8026),
-  OUTBOX_RATE_PER_SEC: z.coerce.number().positive().default(1),
+  /** messages per second per number; 0 turns the limit off */
+  OUTBOX_RATE_PER_SEC: z.coerce.number().min(0).default(1),
+  /** how long a claimed job is reserved before another worker may retry it */
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(30_000),
   MEDIA_URL_SECRET: z.string().min(16).optional(),
   /** providers configured to answer STOP/START/HELP themselves */
   CARRIER_KEYWORD_REPLIES: z.string().regex(
@@ -33,6 +36,8 @@ const schema = z.object({
     "a comma-separated list of twilio, telnyx, whatsapp",
   ).default(""),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Bearer token for GET /metrics; unset disables the endpoint */
+  METRICS_TOKEN: z.string().min(16).optional(),
   /**
    * The contact panel's "start a meeting" link (F27); `{room}` becomes a
    * name for the conversation or contact. No link when unset.

@@ -8,9 +8,11 @@ import { loadConfig } from "./config.ts";
 import { openDb } from "./db/client.ts";
 import { isEmpty, seedDemo } from "./db/seed.ts";
 import { systemClock } from "./services/clock.ts";
+import { setLogLevel } from "./services/log.ts";
 import { startRuntime } from "./services/runtime.ts";
 
 const config = loadConfig();
+setLogLevel(config.env.LOG_LEVEL);
 const db = await openDb({
   url: config.databaseUrl,
   authToken: config.databaseAuthToken,

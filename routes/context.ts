@@ -10,6 +10,7 @@ import type { Carriers } from "../services/carriers.ts";
 import type { EventBus } from "../services/event_bus.ts";
 import type { MediaStore } from "../services/media_store.ts";
 import type { WebhookIngest } from "../services/ingest.ts";
+import type { Metrics } from "../services/metrics.ts";
 import { Forbidden } from "../services/errors.ts";
 import type { User } from "../services/users.ts";
 import type { AssetUrls } from "../views/layout.tsx";
@@ -27,6 +28,8 @@ export interface AppDeps {
   carrierRepliesToKeywords?: Set<Provider>;
   /** group commit for webhooks */
   ingest: WebhookIngest;
+  /** per-process counters for GET /metrics; createApp makes one if absent */
+  metrics?: Metrics;
 }
 
 export interface AppEnv {

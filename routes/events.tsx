@@ -4,6 +4,7 @@
  * then follows the event bus. Each event becomes htmx partials; the bytes
  * of one event for one kind of viewer are rendered once per batch and shared.
  */
+import { log } from "../services/log.ts";
 import { Hono } from "hono";
 import type { Db } from "../db/client.ts";
 import type { T } from "../i18n/translate.ts";
@@ -193,7 +194,7 @@ eventRoutes.get("/events", (c) => {
 
   const enqueue = (work: () => Promise<void>) => {
     chain = chain.then(() => sub.closed ? undefined : work()).catch((err) => {
-      console.error("live stream failed", err);
+      log("error", "live stream failed", { error: err });
       close();
     });
   };

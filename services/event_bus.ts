@@ -4,6 +4,7 @@
  * other instances), and hands each batch to the subscribers that may see it.
  * Per-connection work is then only filtering and writing bytes.
  */
+import { log } from "./log.ts";
 import type { Db } from "../db/client.ts";
 import { eventsAfter, latestEventId, type StoredEvent } from "./events.ts";
 
@@ -57,6 +58,9 @@ export class EventBus {
     return this.#lastId;
   }
 
+  /** ms between the newest event's commit and this process reading it */
+  lastLagMs = 0;
+
   async start(): Promise<void> {
     this.#lastId = await latestEventId(this.db.orm);
     this.#stopped = false;
@@ -106,12 +110,16 @@ export class EventBus {
         const rows = await eventsAfter(this.db.orm, this.#lastId);
         if (rows.length === 0) return;
         this.#lastId = rows[rows.length - 1].id;
+        this.lastLagMs = Math.max(
+          0,
+          Date.now() - rows[rows.length - 1].createdAt,
+        );
         const batch = new EventBatch(rows);
         for (const sub of this.#subs) sub.deliver(batch);
         if (rows.length < 500) return;
       }
     } catch (err) {
-      if (!this.#stopped) console.error("event bus read failed", err);
+      if (!this.#stopped) log("error", "event bus read failed", { error: err });
     }
   }
 }

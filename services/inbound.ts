@@ -4,6 +4,7 @@
  * that got our 2xx never has to send it again, and one that did not will
  * find its retry absorbed by the unique provider id (C3).
  */
+import { log } from "./log.ts";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { classifyKeyword } from "../carriers/opt_out.ts";
 import type {
@@ -49,13 +50,11 @@ function mediaPreview(m: InboundMessage): string {
 }
 
 function logUnknownNumber(m: InboundMessage) {
-  console.warn(JSON.stringify({
-    level: "warn",
-    msg: "inbound message for a number we do not have; dropped",
+  log("warn", "inbound message for a number we do not have; dropped", {
     provider: m.provider,
     to: m.to,
     providerId: m.providerId,
-  }));
+  });
 }
 
 /**

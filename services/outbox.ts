@@ -4,6 +4,7 @@
  * each number under its rate limit, and fetches inbound media. Jobs live in
  * libSQL, so a restart loses nothing: an expired lease is claimed again.
  */
+import { log } from "./log.ts";
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { CarrierError, type OutboundMessage } from "../carriers/types.ts";
 import type { Conn, Db, Tx } from "../db/client.ts";
@@ -115,7 +116,7 @@ export class OutboxWorker {
   #tick() {
     if (this.#stopped) return;
     this.#running = this.runOnce().then(() => {}, (err) => {
-      if (!this.#stopped) console.error("outbox tick failed", err);
+      if (!this.#stopped) log("error", "outbox tick failed", { error: err });
     }).finally(() => {
       this.#running = null;
       if (this.#stopped) return;
@@ -133,7 +134,7 @@ export class OutboxWorker {
     const claimed = await this.#claim();
     for (const c of claimed) {
       const p = this.#process(c).catch((err) =>
-        console.error("outbox job failed", c.job.id, err)
+        log("error", "outbox job failed", { job: c.job.id, error: err })
       ).finally(() => this.#inFlight.delete(p));
       this.#inFlight.add(p);
     }

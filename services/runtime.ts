@@ -48,6 +48,7 @@ export async function startRuntime(
     publicUrl: config.publicUrl,
     mediaUrlSecret,
     ratePerSecond: config.env.OUTBOX_RATE_PER_SEC,
+    leaseMs: config.env.OUTBOX_LEASE_MS,
   });
   outbox.start();
   const keywordReplies = new Set(

@@ -10,6 +10,7 @@ import {
   type WebhookRequest,
 } from "../../carriers/types.ts";
 import type { AppEnv } from "../context.ts";
+import { log } from "../../services/log.ts";
 
 /** The URL the carrier was configured with: what it signed. */
 export function publicUrlOf(c: Context<AppEnv>): string {
@@ -60,13 +61,12 @@ function logOutcome(
   outcome: string,
   counts: Record<string, number> = {},
 ) {
+  c.get("deps").metrics?.inc("bandeja_webhooks_total", { provider, outcome });
   if (outcome === "ok" && !counts.unknownNumber) return;
-  console.log(JSON.stringify({
-    level: outcome === "ok" ? "info" : "warn",
-    msg: "webhook",
+  log(outcome === "ok" ? "info" : "warn", "webhook", {
     requestId: c.get("requestId"),
     provider,
     outcome,
     ...counts,
-  }));
+  });
 }
