@@ -11,6 +11,8 @@ const MODULES: {
 }[] = [
   { name: "list", load: () => import("./list.ts") },
   { name: "ingest", load: () => import("./ingest.ts") },
+  { name: "fanout", load: () => import("./fanout.ts") },
+  { name: "page_weight", load: () => import("./page_weight.ts") },
 ];
 
 function table(rows: (BenchRow & { bench: string })[]): string {

@@ -49,8 +49,23 @@ export function isMessageKey(key: string | undefined): key is MessageKey {
   return key !== undefined && key in en;
 }
 
-/** Builds a translator. */
+const cache = new Map<string, T>();
+
+/**
+ * The translator for a locale and time zone. Built once and shared: its
+ * Intl formatters are costly, and every request and live stream needs one.
+ */
 export function translator(locale: Locale, timeZone = "UTC"): T {
+  const key = `${locale}|${timeZone}`;
+  let t = cache.get(key);
+  if (!t) {
+    t = buildTranslator(locale, timeZone);
+    if (cache.size < 1000) cache.set(key, t);
+  }
+  return t;
+}
+
+function buildTranslator(locale: Locale, timeZone: string): T {
   const dict = dictionaries[locale];
   const timeFmt = new Intl.DateTimeFormat(locale, {
     hour: "2-digit",
