@@ -2,7 +2,7 @@
  * createApp(deps): the whole HTTP application. main.ts serves it; tests build
  * it with their own database and clock and call `app.request()`.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
@@ -18,8 +18,21 @@ import { conversationActionRoutes } from "./routes/conversation_actions.tsx";
 import { contactRoutes } from "./routes/contacts.tsx";
 import { inboxSettingsRoutes } from "./routes/inbox_settings.tsx";
 import { cannedRoutes } from "./routes/canned_responses.tsx";
+import { campaignRoutes } from "./routes/campaigns.tsx";
 import { prefsRoutes } from "./routes/prefs.tsx";
+import { chatRoutes } from "./routes/chats.tsx";
+import { meRoutes } from "./routes/me.tsx";
+import { adminNumberRoutes } from "./routes/admin_numbers.tsx";
+import { legacyHistoryRoutes } from "./routes/legacy_history.tsx";
+import { autoAssignmentRoutes } from "./routes/auto_assignment.tsx";
 import { eventRoutes } from "./routes/events.tsx";
+import { UPLOAD_PATHS, uploadRoutes } from "./routes/uploads.tsx";
+import { emojiRoutes } from "./routes/emoji.tsx";
+import { reactionRoutes } from "./routes/reactions.tsx";
+import { typingRoutes } from "./routes/typing.tsx";
+import { callRoutes } from "./routes/calls.tsx";
+import { surveyRoutes } from "./routes/surveys.tsx";
+import { MAX_UPLOAD_BYTES } from "./services/media_limits.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { log } from "./services/log.ts";
@@ -44,6 +57,8 @@ const PUBLIC_PATHS = [
   /^\/webhooks\//,
   /^\/static\//,
   /^\/media\/signed\//,
+  // the customer's survey page (F25): its token is the key
+  /^\/s\/[\w-]+$/,
 ];
 /** Machine clients with their own signatures; no browser CSRF applies. */
 const CSRF_EXEMPT = [/^\/webhooks\//];
@@ -115,10 +130,26 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   }));
   app.use(compressText());
   // forms are small; uploads get their own limit on their own routes
-  app.use(bodyLimit({
-    maxSize: 256 * 1024,
-    onError: (c) => c.text("Request body too large", 413),
-  }));
+  const tooLarge = (c: Context) => c.text("Request body too large", 413);
+  const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
+  // a campaign's list of numbers may be a large CSV upload
+  const listLimit = bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge });
+  // attachments (F22): up to the largest file a channel takes (WhatsApp
+  // documents, 100 MB) plus the form around it
+  const fileLimit = bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES + 1024 * 1024,
+    onError: tooLarge,
+  });
+  app.use((c, next) =>
+    (/^\/campaigns\/\d+\/audience$/.test(c.req.path)
+      ? listLimit
+      : UPLOAD_PATHS.some((r) => r.test(c.req.path))
+      ? fileLimit
+      : formLimit)(
+        c,
+        next,
+      )
+  );
 
   // session
   app.use(async (c, next) => {
@@ -199,7 +230,19 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   app.route("/", contactRoutes);
   app.route("/", inboxSettingsRoutes);
   app.route("/", cannedRoutes);
+  app.route("/", campaignRoutes);
   app.route("/", prefsRoutes);
+  app.route("/", chatRoutes);
+  app.route("/", meRoutes);
+  app.route("/", adminNumberRoutes);
+  app.route("/", legacyHistoryRoutes);
+  app.route("/", autoAssignmentRoutes);
+  app.route("/", uploadRoutes);
+  app.route("/", emojiRoutes);
+  app.route("/", reactionRoutes);
+  app.route("/", typingRoutes);
+  app.route("/", callRoutes);
+  app.route("/", surveyRoutes);
   app.route("/", eventRoutes);
   app.route("/", mediaRoutes);
   app.route("/", twilioWebhooks);
@@ -212,6 +255,13 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
     if (err instanceof DomainError) {
       const msg = isMessageKey(err.key) ? t(err.key) : err.message;
       return c.text(msg, err.status);
+    }
+    // a body the runtime cannot read as the form it claims to be
+    if (
+      err instanceof TypeError &&
+      /parse body|MultipartParser|form data|FormData/i.test(err.message)
+    ) {
+      return c.text(t("error.bad_request"), 400);
     }
     if (err instanceof ZodError) {
       const detail = err.issues.map((i) => `${i.path.join(".")}: ${i.message}`)
