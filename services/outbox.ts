@@ -17,6 +17,7 @@ import {
   numberSendSlots,
   optOuts,
   phoneNumbers,
+  reactions,
 } from "../db/schema.ts";
 import type { Carriers } from "./carriers.ts";
 import type { Clock } from "./clock.ts";
@@ -24,6 +25,9 @@ import { appendEvents } from "./events.ts";
 import { applyOrphanStatuses } from "./inbound.ts";
 import { type MediaStore, sniffContentType } from "./media_store.ts";
 import { signMediaUrl } from "./media_urls.ts";
+import { bodyForChannel } from "./formatting.ts";
+import { carrierFileName } from "./media_limits.ts";
+import { businessReaction } from "./reactions.ts";
 
 export interface OutboxOptions {
   db: Db;
@@ -92,7 +96,10 @@ export class OutboxWorker {
     this.#tick();
   }
 
-  /** Stops claiming, and waits for the jobs in flight to finish. */
+  /**
+   * Stops claiming, hands back the jobs still waiting for their turn, and
+   * waits for the sends in flight to finish (at most `sendTimeoutMs`).
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#unhook?.();
@@ -161,10 +168,14 @@ export class OutboxWorker {
 
   async #claim(): Promise<Claimed[]> {
     const o = this.#o;
-    // a cheap read first: most ticks find nothing and write nothing
+    // a cheap read first: most ticks find nothing and write nothing (jobs
+    // leased to a worker count as nothing, or every commit while a send is
+    // in flight would cost an empty write transaction)
+    const at = o.clock();
     const [any] = await o.db.orm.select({ id: jobs.id }).from(jobs).where(and(
       eq(jobs.state, "pending"),
-      lte(jobs.runAt, o.clock()),
+      lte(jobs.runAt, at),
+      or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, at)),
     )).limit(1);
     if (!any) return [];
     return await this.#write(async (tx) => {
@@ -191,7 +202,9 @@ export class OutboxWorker {
       const touched = new Set<number>();
       for (const job of due) {
         let sendAt = now;
-        if (job.kind === "send" && job.numberId !== null && interval > 0) {
+        if (
+          job.kind !== "fetch_media" && job.numberId !== null && interval > 0
+        ) {
           const free = Math.max(now, slots.get(job.numberId) ?? 0);
           // take only what this number may send before the next claim
           if (free > now + o.pollMs) continue;
@@ -233,8 +246,20 @@ export class OutboxWorker {
         }, { once: true });
       });
     }
-    if (this.#abort.signal.aborted) return; // the lease runs out; retried
+    if (this.#abort.signal.aborted) {
+      // stopped before its turn: hand the job back at once, or a restart
+      // would leave it waiting out the whole lease (it was not attempted)
+      await this.#write((tx) =>
+        tx.update(jobs).set({
+          leaseOwner: null,
+          leaseUntil: null,
+          attempts: sql`max(${jobs.attempts} - 1, 0)`,
+        }).where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, this.owner)))
+      );
+      return;
+    }
     if (job.kind === "send") await this.#send(job);
+    else if (job.kind === "react") await this.#react(job);
     else await this.#fetchMedia(job);
   }
 
@@ -311,7 +336,11 @@ export class OutboxWorker {
       }
     }
     const adapter = o.carriers[row.number.provider];
-    const files = await o.db.orm.select({ id: attachments.id }).from(
+    const files = await o.db.orm.select({
+      id: attachments.id,
+      filename: attachments.filename,
+      contentType: attachments.contentType,
+    }).from(
       attachments,
     ).where(and(
       eq(attachments.messageId, row.message.id),
@@ -320,7 +349,13 @@ export class OutboxWorker {
     const expires = o.clock() + 15 * 60_000;
     const mediaUrls = await Promise.all(
       files.map((f) =>
-        signMediaUrl(o.publicUrl, o.mediaUrlSecret, f.id, expires)
+        signMediaUrl(
+          o.publicUrl,
+          o.mediaUrlSecret,
+          f.id,
+          expires,
+          carrierFileName(f.filename, f.contentType ?? ""),
+        )
       ),
     );
     const viaTwilioWhatsApp = row.number.provider === "twilio" &&
@@ -328,7 +363,8 @@ export class OutboxWorker {
     const out: OutboundMessage = {
       from: viaTwilioWhatsApp ? `whatsapp:${row.number.e164}` : row.number.e164,
       to: viaTwilioWhatsApp ? `whatsapp:${row.to}` : row.to,
-      body: row.message.body,
+      // stored once in WhatsApp markup; SMS gets it as plain text (F23)
+      body: bodyForChannel(row.message.body, row.number.channel),
       mediaUrls,
       fromPhoneNumberId: row.number.providerNumberId ?? undefined,
       statusCallbackUrl: row.number.provider === "twilio"
@@ -339,13 +375,9 @@ export class OutboxWorker {
     };
     let result;
     try {
-      result = await adapter.send(
-        out,
-        AbortSignal.any([
-          this.#abort.signal,
-          AbortSignal.timeout(o.sendTimeoutMs),
-        ]),
-      );
+      // not cut short by stop(): the carrier may already have the message,
+      // and an aborted answer would be retried — and sent twice
+      result = await adapter.send(out, AbortSignal.timeout(o.sendTimeoutMs));
     } catch (err) {
       const code = err instanceof CarrierError ? err.code ?? null : null;
       await this.#fail(
@@ -383,6 +415,71 @@ export class OutboxWorker {
         row.number.provider,
         result.providerId,
       );
+    });
+  }
+
+  /**
+   * Sends the business's current reaction on a customer's WhatsApp message
+   * ("" takes it off). Queued toggles collapse into one job: the newest
+   * state is what goes.
+   */
+  async #react(job: Job) {
+    const o = this.#o;
+    const [row] = await o.db.orm.select({
+      providerId: messages.providerId,
+      to: contacts.e164,
+      number: phoneNumbers,
+    }).from(messages)
+      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
+      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+      .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.numberId))
+      .where(eq(messages.id, job.refId));
+    const finish = (
+      tx: Conn,
+      state: "done" | "dead",
+      lastError: string | null,
+    ) =>
+      tx.update(jobs).set({
+        state,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError,
+      }).where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, this.owner)));
+    if (!row?.providerId || row.number.provider !== "whatsapp") {
+      await this.#write((tx) => finish(tx, "dead", "nothing to react to"));
+      return;
+    }
+    const current = await businessReaction(o.db.orm, job.refId);
+    let result;
+    try {
+      result = await o.carriers.whatsapp.send(
+        {
+          from: row.number.e164,
+          to: row.to,
+          body: "",
+          mediaUrls: [],
+          fromPhoneNumberId: row.number.providerNumberId ?? undefined,
+          reaction: { emoji: current.emoji, targetProviderId: row.providerId },
+        },
+        AbortSignal.any([
+          this.#abort.signal,
+          AbortSignal.timeout(o.sendTimeoutMs),
+        ]),
+      );
+    } catch (err) {
+      await this.#fail(job, err, async () => {});
+      return;
+    }
+    await this.#write(async (tx) => {
+      if (current.id !== null) {
+        await tx.update(reactions).set({ providerId: result.providerId })
+          .where(eq(reactions.id, current.id));
+      }
+      // a reaction's delivery reports concern no message of ours
+      await tx.run(sql`DELETE FROM status_orphans WHERE provider = 'whatsapp'
+        AND provider_id = ${result.providerId}`);
+      // a toggle since the claim released the lease: that job runs again
+      await finish(tx, "done", null);
     });
   }
 
