@@ -277,6 +277,25 @@ export function parseTwilioInbound(
  * Parses a status callback. Statuses we have no word for are ignored (an
  * empty result) so a new Twilio status never turns into a 400 loop.
  */
+/**
+ * Titles of the delivery errors Twilio reports most, from its error
+ * dictionary (https://www.twilio.com/docs/api/errors).
+ */
+export const TWILIO_ERRORS: Record<string, string> = {
+  "21610": "Recipient unsubscribed (replied STOP)",
+  "21614": "Not a mobile number",
+  "30001": "Queue overflow",
+  "30002": "Account suspended",
+  "30003": "Unreachable destination handset",
+  "30004": "Message blocked",
+  "30005": "Unknown destination handset",
+  "30006": "Landline or unreachable carrier",
+  "30007": "Message filtered by the carrier",
+  "30008": "Unknown error",
+  "30032": "Toll-free number not verified",
+  "30034": "Message from an unregistered 10DLC number",
+};
+
 export function parseTwilioStatus(
   req: WebhookRequest,
   now = Date.now(),
@@ -296,6 +315,10 @@ export function parseTwilioStatus(
   };
   if (p.ErrorCode && p.ErrorCode !== "0") update.errorCode = p.ErrorCode;
   if (p.ErrorMessage) update.errorMessage = p.ErrorMessage;
+  else if (update.errorCode && TWILIO_ERRORS[update.errorCode]) {
+    // status callbacks carry only the code; show its documented title
+    update.errorMessage = `${TWILIO_ERRORS[update.errorCode]} (${update.errorCode})`;
+  }
   return { messages: [], statuses: [update] };
 }
 
