@@ -13,7 +13,6 @@ import { viewerStates } from "../services/conversation_list.ts";
 import {
   conversationSummaries,
   type ConversationSummary,
-  listInboxes,
   messagesById,
   type ThreadMessage,
 } from "../services/conversations.ts";
@@ -32,13 +31,46 @@ import {
   RowRemove,
   RowUpdate,
   ThreadReload,
+  TypingUpdate,
 } from "../views/live_update.tsx";
+import { TYPING_TTL_MS } from "../services/typing.ts";
 import { activitiesById, type Activity } from "../services/activities.ts";
+import { campaignIdsOfMessages } from "../services/campaigns.ts";
+import { CampaignSignal } from "../views/campaign_signal.tsx";
 import type { AppEnv } from "./context.ts";
 import { currentUser } from "./context.ts";
+import { memberChatIds } from "../services/chats.ts";
+import { chatUnreadFor, inboxCountsFor } from "../services/live_counts.ts";
+import { UnreadTotalsUpdate } from "../views/unread_totals_update.tsx";
+import {
+  isTeamEvent,
+  type Notice,
+  noticeFor,
+  noticeFrame,
+  renderTeamEvent,
+} from "./team_events.tsx";
 
 const HEARTBEAT_MS = 15_000;
 const encoder = new TextEncoder();
+const PING = encoder.encode(": ping\n\n");
+
+// One timer beats for every open stream (a timer per stream costs memory
+// per connection); it runs only while a stream is open.
+const beating = new Set<() => void>();
+let beatTimer: ReturnType<typeof setInterval> | undefined;
+function startBeat(fn: () => void) {
+  beating.add(fn);
+  beatTimer ??= setInterval(() => {
+    for (const f of beating) f();
+  }, HEARTBEAT_MS);
+}
+function stopBeat(fn: () => void) {
+  beating.delete(fn);
+  if (beating.size === 0 && beatTimer !== undefined) {
+    clearInterval(beatTimer);
+    beatTimer = undefined;
+  }
+}
 
 interface BatchData {
   messages: Map<number, ThreadMessage>;
@@ -46,6 +78,8 @@ interface BatchData {
   activities: Map<number, Activity>;
   /** "user:conversation" pairs: who pinned / has unread what (per viewer) */
   viewers: { pinned: Set<string>; unread: Set<string> };
+  /** message id → campaign id, for the campaign pages' live progress */
+  campaigns: Map<number, number>;
 }
 
 /** What differs between viewers of one event, besides locale and time zone. */
@@ -65,7 +99,8 @@ function flagsOf(data: BatchData, userId: number, e: StoredEvent): ViewerFlags {
 /** Events after which this viewer's per-inbox unread counts may differ. */
 function changesCounts(e: StoredEvent): boolean {
   return e.kind === "access.changed" ||
-    (e.conversationId !== null && e.kind !== "message.updated");
+    (e.conversationId !== null && e.kind !== "message.updated" &&
+      e.kind !== "conversation.typing");
 }
 
 /** The audit-trail entry an action's event points at, if any. */
@@ -73,6 +108,15 @@ function activityIdOf(e: StoredEvent): number | null {
   if (e.kind !== "conversation.updated") return null;
   const id = (JSON.parse(e.payload) as { activityId?: unknown }).activityId;
   return typeof id === "number" ? id : null;
+}
+
+/** The campaign whose page this event changes, if any. */
+function campaignOf(e: StoredEvent, data: BatchData): number | null {
+  if (e.kind === "campaign.updated") {
+    const id = (JSON.parse(e.payload) as { campaignId?: unknown }).campaignId;
+    return typeof id === "number" ? id : null;
+  }
+  return e.messageId ? data.campaigns.get(e.messageId) ?? null : null;
 }
 
 /** Loads what a batch refers to, in two queries for the whole batch. */
@@ -84,19 +128,23 @@ async function loadBatchData(
   const conversationIds = new Set<number>();
   const activityIds = new Set<number>();
   for (const e of events) {
+    // a typing ping carries all it shows
+    if (e.kind === "conversation.typing") continue;
     if (e.messageId) messageIds.add(e.messageId);
     if (e.conversationId) conversationIds.add(e.conversationId);
     const a = activityIdOf(e);
     if (a) activityIds.add(a);
   }
-  const [messages, conversations, activities, viewers] = await Promise.all([
-    messagesById(db.orm, [...messageIds]),
-    // user 0 reads nothing: unread and pinned are set per viewer below
-    conversationSummaries(db.orm, 0, [...conversationIds]),
-    activitiesById(db.orm, [...activityIds]),
-    viewerStates(db.orm, [...conversationIds]),
-  ]);
-  return { messages, conversations, activities, viewers };
+  const [messages, conversations, activities, viewers, campaigns] =
+    await Promise.all([
+      messagesById(db.orm, [...messageIds]),
+      // user 0 reads nothing: unread and pinned are set per viewer below
+      conversationSummaries(db.orm, 0, [...conversationIds]),
+      activitiesById(db.orm, [...activityIds]),
+      viewerStates(db.orm, [...conversationIds]),
+      campaignIdsOfMessages(db.orm, [...messageIds]),
+    ]);
+  return { messages, conversations, activities, viewers, campaigns };
 }
 
 /** One event as SSE bytes for one kind of viewer, or null if it shows nothing. */
@@ -158,6 +206,23 @@ function renderEvent(
           </>,
         )
         : null;
+    case "conversation.typing": {
+      // "Ana is replying…" for everyone but Ana; a replayed old ping is stale
+      const age = Date.now() - e.createdAt;
+      const p = JSON.parse(e.payload) as { by?: number; name?: string };
+      if (_userId !== 0 || !e.conversationId || age > TYPING_TTL_MS) {
+        return null;
+      }
+      return String(
+        <TypingUpdate
+          t={t}
+          conversationId={e.conversationId}
+          userId={p.by ?? 0}
+          name={p.name ?? ""}
+          ttl={TYPING_TTL_MS - Math.max(0, age)}
+        />,
+      );
+    }
     default:
       return null;
   }
@@ -184,12 +249,13 @@ eventRoutes.get("/events", (c) => {
   const sub: Subscriber & { closed: boolean } = {
     userId: user.id,
     inboxIds: new Set(),
+    chatIds: new Set(),
     closed: false,
     deliver: (batch) => enqueue(() => handleBatch(batch)),
   };
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let unsubscribe = () => {};
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  const beat = () => write(PING);
   let chain: Promise<void> = Promise.resolve();
 
   const enqueue = (work: () => Promise<void>) => {
@@ -205,7 +271,7 @@ eventRoutes.get("/events", (c) => {
     if (sub.closed) return;
     sub.closed = true;
     unsubscribe();
-    clearInterval(heartbeat);
+    stopBeat(beat);
     try {
       controller.close();
     } catch { /* already closed by the client */ }
@@ -214,8 +280,14 @@ eventRoutes.get("/events", (c) => {
   /** Renders the events this user may see, sharing work through the batch. */
   const emit = async (batch: EventBatch, shared: boolean) => {
     let html = "";
+    // what the html is made of: viewers whose frames have the same parts
+    // share one encoded frame (null once a part is this viewer's own)
+    let parts: string[] | null = shared ? [] : null;
     let lastId = cursor;
     let countsChanged = false;
+    const campaignsChanged = new Set<number>();
+    // browser notifications: for live events only, never for a replay
+    const notices: Notice[] = [];
     for (const e of batch.events) {
       if (e.id <= cursor) continue;
       if (e.kind === "session.ended" && e.userId === user.id) {
@@ -227,9 +299,26 @@ eventRoutes.get("/events", (c) => {
       }
       if (e.kind === "access.changed" && e.userId === user.id) {
         sub.inboxIds = await memberInboxIds(db.orm, user.id);
+        sub.chatIds = await memberChatIds(db.orm, user.id);
       }
       if (!isVisibleTo(sub, e)) continue;
       lastId = e.id;
+      if (isTeamEvent(e)) {
+        // presence, queues, chats: routes/team_events.tsx
+        const part = await renderTeamEvent(db, batch, t, user, e);
+        if (part) {
+          html += part;
+          parts = null;
+        }
+        countsChanged ||= e.chatId !== null;
+        const notice = shared &&
+          await noticeFor(db, batch, t, user, e, {
+            messages: new Map(),
+            conversations: new Map(),
+          });
+        if (notice) notices.push(notice);
+        continue;
+      }
       const data = await batch.once(
         "data",
         () => loadBatchData(db, batch.events),
@@ -248,23 +337,70 @@ eventRoutes.get("/events", (c) => {
           () => renderEvent(t, mine ? user.id : 0, e, data, flags),
         )
         : renderEvent(t, user.id, e, data, flags);
-      if (part) html += part;
+      if (part) {
+        html += part;
+        parts?.push(key);
+      }
       countsChanged ||= changesCounts(e);
+      const notice = shared && await noticeFor(db, batch, t, user, e, data);
+      if (notice) notices.push(notice);
+      const campaignId = campaignOf(e, data);
+      if (campaignId) campaignsChanged.add(campaignId);
+    }
+    for (const id of campaignsChanged) {
+      html += String(<CampaignSignal campaignId={id} eventId={lastId} />);
+      parts?.push(`campaign:${id}`);
     }
     if (countsChanged) {
       // this user's per-inbox unread counts, once per batch for all their tabs
-      html += await batch.once(
-        `counts:${user.id}:${t.locale}`,
-        async () =>
+      // every viewer's counts in two queries per batch, not per viewer
+      const viewers = batch.userIds.includes(user.id)
+        ? batch.userIds
+        : [user.id];
+      const [inboxCounts, chatCounts] = await Promise.all([
+        batch.once(
+          `counts:${viewers.length}`,
+          () => inboxCountsFor(db.orm, viewers),
+        ),
+        batch.once(
+          `chats:${viewers.length}`,
+          () => chatUnreadFor(db.orm, viewers),
+        ),
+      ]);
+      const inboxes = inboxCounts.get(user.id) ?? [];
+      const totals = {
+        conversations: inboxes.reduce((n, i) => n + i.unreadCount, 0),
+        chats: chatCounts.get(user.id) ?? 0,
+      };
+      // viewers with the same counts share the rendered bytes
+      const signature = `${t.locale}:${
+        inboxes.map((i) => `${i.id}=${i.unreadCount}`).join(",")
+      }:${totals.chats}`;
+      parts?.push(`counts-html:${signature}`);
+      html += batch.once(
+        `counts-html:${signature}`,
+        () =>
           String(
-            <InboxCounts t={t} inboxes={await listInboxes(db.orm, user)} />,
+            <>
+              <InboxCounts t={t} inboxes={inboxes} />
+              <UnreadTotalsUpdate t={t} totals={totals} />
+            </>,
           ),
       );
     }
     if (lastId > cursor) {
       cursor = lastId;
       // an id-only frame still moves Last-Event-ID forward
-      write(sseFrame(cursor, html));
+      const frameHtml = html;
+      write(
+        parts
+          ? batch.once(
+            `frame:${cursor}:${parts.join("|")}`,
+            () => sseFrame(lastId, frameHtml),
+          )
+          : sseFrame(cursor, html),
+      );
+      for (const n of notices) write(encoder.encode(noticeFrame(n)));
     }
   };
 
@@ -272,6 +408,7 @@ eventRoutes.get("/events", (c) => {
 
   const replay = async () => {
     sub.inboxIds = await memberInboxIds(db.orm, user.id);
+    sub.chatIds = await memberChatIds(db.orm, user.id);
     while (!sub.closed) {
       const rows = await eventsVisibleTo(db.orm, user.id, cursor);
       if (rows.length === 0) return;
@@ -288,10 +425,7 @@ eventRoutes.get("/events", (c) => {
       unsubscribe = bus.subscribe(sub);
       write(encoder.encode(`retry: 2000\n: connected\n\n`));
       enqueue(replay);
-      heartbeat = setInterval(
-        () => write(encoder.encode(": ping\n\n")),
-        HEARTBEAT_MS,
-      );
+      startBeat(beat);
     },
     cancel() {
       close();

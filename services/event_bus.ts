@@ -12,6 +12,8 @@ export interface Subscriber {
   userId: number;
   /** inboxes whose events this subscriber sees; replaced on access.changed */
   inboxIds: Set<number>;
+  /** chats whose events this subscriber sees; replaced on access.changed */
+  chatIds?: Set<number>;
   deliver(batch: EventBatch): void;
 }
 
@@ -21,7 +23,14 @@ export interface Subscriber {
  */
 export class EventBatch {
   readonly memo = new Map<string, unknown>();
-  constructor(readonly events: StoredEvent[]) {}
+  /**
+   * @param userIds every viewer this batch goes to, so per-viewer state can
+   *   be loaded once for all of them (a replay has just its own viewer)
+   */
+  constructor(
+    readonly events: StoredEvent[],
+    readonly userIds: number[] = [],
+  ) {}
 
   /** Memoises `make` under `key` for this batch. */
   once<T>(key: string, make: () => T): T {
@@ -32,10 +41,13 @@ export class EventBatch {
 
 /** True when this subscriber may see the event. */
 export function isVisibleTo(
-  sub: Pick<Subscriber, "userId" | "inboxIds">,
+  sub: Pick<Subscriber, "userId" | "inboxIds" | "chatIds">,
   e: StoredEvent,
 ) {
   if (e.userId !== null) return e.userId === sub.userId;
+  if (e.chatId !== null) return sub.chatIds?.has(e.chatId) ?? false;
+  // presence is the organisation's: every employee sees their teammates'
+  if (e.kind === "presence.changed") return true;
   return e.inboxId !== null && sub.inboxIds.has(e.inboxId);
 }
 
@@ -114,7 +126,9 @@ export class EventBus {
           0,
           Date.now() - rows[rows.length - 1].createdAt,
         );
-        const batch = new EventBatch(rows);
+        const batch = new EventBatch(rows, [
+          ...new Set([...this.#subs].map((s) => s.userId)),
+        ]);
         for (const sub of this.#subs) sub.deliver(batch);
         if (rows.length < 500) return;
       }
