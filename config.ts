@@ -36,6 +36,20 @@ const schema = z.object({
     "a comma-separated list of twilio, telnyx, whatsapp",
   ).default(""),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** a campaign's cost estimate: USD per SMS segment */
+  CAMPAIGN_COST_PER_SEGMENT: z.coerce.number().min(0).default(0.0079),
+  /**
+   * Quiet hours for a recipient whose area code we cannot place (toll-free,
+   * outside the US and Canada): this IANA time zone.
+   */
+  CAMPAIGN_DEFAULT_TIME_ZONE: z.string().refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "an IANA time zone, e.g. America/New_York").default("America/New_York"),
   /** Bearer token for GET /metrics; unset disables the endpoint */
   METRICS_TOKEN: z.string().min(16).optional(),
   /**
@@ -45,6 +59,15 @@ const schema = z.object({
   MEETING_URL_TEMPLATE: z.string().regex(
     /^https?:\/\/[^\s]+$/,
     "an http(s) URL, e.g. https://meet.jit.si/acme-{room}",
+  ).optional(),
+  /**
+   * Click-to-call (F27): where "Call" sends the agent, `{number}` becoming
+   * the contact's E.164 number — a softphone's URL, `sip:` or `tel:`.
+   * Unset: a plain `tel:` link (the phone or the OS dialer).
+   */
+  CALL_URL_TEMPLATE: z.string().regex(
+    /^(https?:\/\/|sip:|tel:|callto:)\S*\{number\}\S*$/,
+    "an http(s), sip:, tel: or callto: URL with {number}, e.g. https://phone.example/dial?to={number}",
   ).optional(),
 });
 
@@ -63,6 +86,8 @@ export interface Config {
   sessionTtlMs: number;
   /** see MEETING_URL_TEMPLATE */
   meetingUrlTemplate?: string;
+  /** see CALL_URL_TEMPLATE */
+  callUrlTemplate?: string;
   env: Env;
 }
 
@@ -91,6 +116,7 @@ export function loadConfig(
     mediaDir: env.MEDIA_DIR,
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     meetingUrlTemplate: env.MEETING_URL_TEMPLATE,
+    callUrlTemplate: env.CALL_URL_TEMPLATE,
     env,
   };
 }

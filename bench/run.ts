@@ -13,6 +13,7 @@ const MODULES: {
   { name: "ingest", load: () => import("./ingest.ts") },
   { name: "fanout", load: () => import("./fanout.ts") },
   { name: "page_weight", load: () => import("./page_weight.ts") },
+  { name: "campaign", load: () => import("./campaign.ts") },
 ];
 
 function table(rows: (BenchRow & { bench: string })[]): string {

@@ -317,7 +317,9 @@ export function parseTwilioStatus(
   if (p.ErrorMessage) update.errorMessage = p.ErrorMessage;
   else if (update.errorCode && TWILIO_ERRORS[update.errorCode]) {
     // status callbacks carry only the code; show its documented title
-    update.errorMessage = `${TWILIO_ERRORS[update.errorCode]} (${update.errorCode})`;
+    update.errorMessage = `${
+      TWILIO_ERRORS[update.errorCode]
+    } (${update.errorCode})`;
   }
   return { messages: [], statuses: [update] };
 }

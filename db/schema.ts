@@ -215,6 +215,8 @@ export const attachments = sqliteTable("attachments", {
   size: integer("size"),
   filename: text("filename").notNull().default(""),
   storageKey: text("storage_key"),
+  // a small preview the browser made before uploading (outbound images)
+  thumbnailKey: text("thumbnail_key"),
   sourceUrl: text("source_url"),
   isVoiceNote: integer("is_voice_note", { mode: "boolean" }).notNull()
     .default(false),
@@ -228,7 +230,8 @@ export const attachments = sqliteTable("attachments", {
  */
 export const jobs = sqliteTable("jobs", {
   id: integer("id").primaryKey({ autoIncrement: true }),
-  kind: text("kind", { enum: ["send", "fetch_media"] }).notNull(),
+  // react: send the business's current reaction on a WhatsApp message
+  kind: text("kind", { enum: ["send", "fetch_media", "react"] }).notNull(),
   refId: integer("ref_id").notNull(),
   // the sending number, for the per-number rate limit
   numberId: integer("number_id"),
@@ -456,7 +459,14 @@ export const campaigns = sqliteTable("campaigns", {
   createdAt: integer("created_at").notNull(),
   startedAt: integer("started_at"),
   finishedAt: integer("finished_at"),
-}, (t) => [index("campaigns_inbox_idx").on(t.inboxId, t.createdAt)]);
+  // the campaign runner holding it: one app instance works a campaign at a
+  // time, and a crashed one's lease runs out (like the outbox's jobs)
+  leaseOwner: text("lease_owner"),
+  leaseUntil: integer("lease_until"),
+}, (t) => [
+  index("campaigns_inbox_idx").on(t.inboxId, t.createdAt),
+  index("campaigns_status_idx").on(t.status),
+]);
 
 export const campaignRecipients = sqliteTable("campaign_recipients", {
   id: integer("id").primaryKey({ autoIncrement: true }),

@@ -24,7 +24,12 @@ import {
 } from "../services/contacts.ts";
 import { conversationSummaries } from "../services/conversations.ts";
 import { NotFound } from "../services/errors.ts";
-import { addTag, createTag, removeTag, TAG_COLORS } from "../services/tags.ts";
+import {
+  addTag,
+  createTagOn,
+  removeTag,
+  TAG_COLORS,
+} from "../services/tags.ts";
 import { threadDetails } from "../services/thread_details.ts";
 import { ContactLinkResults } from "../views/contact_link_results.tsx";
 import { ContactPanel } from "../views/contact_panel.tsx";
@@ -151,7 +156,13 @@ async function actionResponse(
         />
       </hx-partial>
       <hx-partial hx-target={`#panel-details-${id}`} hx-swap="outerHTML">
-        {await renderDetailsPanel(c, id)}
+        <DetailsPanel
+          t={t}
+          conv={conv}
+          details={details}
+          csrfToken={csrfToken(c)}
+          now={c.get("deps").clock()}
+        />
       </hx-partial>
       {activity && <ActivityUpdate t={t} activity={activity} />}
       <RowUpdate t={t} conv={conv} />
@@ -233,17 +244,7 @@ conversationActionRoutes.post("/conversations/:id/tags/new", async (c) => {
   const id = conversationId(c);
   const input = await form(c, newTagForm);
   const { db, clock } = c.get("deps");
-  const user = currentUser(c);
-  const details = await threadDetails(db.orm, user, id);
-  const tag = await createTag(db, clock, user, {
-    inboxId: details.inbox.id,
-    name: input.name,
-    color: input.color,
-  });
-  const result = await addTag(db, clock, user, {
-    conversationId: id,
-    tagId: tag.id,
-  });
+  const result = await createTagOn(db, clock, currentUser(c), id, input);
   return await actionResponse(c, result);
 });
 

@@ -9,8 +9,10 @@ import {
   type ComposerState,
   composerState,
   retryMessage,
-  sendReply,
 } from "../services/messages.ts";
+import { ReplyCollision } from "../services/collisions.ts";
+import { MediaRefused, mediaRules } from "../services/media_limits.ts";
+import { peekUploads, sendFromComposer } from "../services/uploads.ts";
 import { isMessageKey } from "../i18n/translate.ts";
 import { Composer } from "../views/composer.tsx";
 import { MessageBubble } from "../views/message_bubble.tsx";
@@ -38,6 +40,13 @@ const threadQuery = z.object({
 const replyForm = z.object({
   body: z.string().max(10_000),
   client_key: z.string().regex(/^[\w-]{8,64}$/).optional(),
+  // the newest message the composer's user had seen (collision check)
+  last_seen: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
+  // upload tokens of the files attached (services/uploads.ts)
+  attachment: z.union([
+    z.string().max(4096).transform((v) => [v]),
+    z.array(z.string().max(4096)).max(50),
+  ]).optional(),
 });
 
 export const conversationRoutes = new Hono<AppEnv>();
@@ -51,6 +60,7 @@ conversationRoutes.get("/conversations/:id", async (c) => {
   const thread = await openFullThread(db.orm, user, id, clock());
   await markRead(db, clock, user, id);
   thread.conversation.unread = false;
+  thread.meeting = !!c.get("deps").config.meetingUrlTemplate;
   const threadPanel = query.panel === "contact"
     ? await renderContactPanel(c, id, query.q ?? "")
     : query.panel === "details"
@@ -86,13 +96,18 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
   const id = idParam(c, "id");
   if (!id) throw new NotFound();
   const t = c.get("t");
-  const { db, clock } = c.get("deps");
+  const { db, clock, media, mediaUrlSecret } = c.get("deps");
   const user = currentUser(c);
-  const parsed = replyForm.safeParse(await c.req.parseBody());
-  const body = typeof parsed.data?.body === "string" ? parsed.data.body : "";
+  const raw = await c.req.parseBody({ all: true });
+  // files come with the form only without the script (it uploads them first)
+  const files = [raw.files].flat().filter((f): f is File =>
+    f instanceof File && f.size > 0
+  );
+  const parsed = replyForm.safeParse({ ...raw, files: undefined });
+  const body = typeof raw.body === "string" ? raw.body : "";
+  const tokens = parsed.data?.attachment ?? [];
   const renderComposer = (
-    error?: string,
-    keep?: string,
+    opts: { error?: string; keep?: string; collision?: string[] } = {},
     state?: ComposerState,
   ) => (
     <Composer
@@ -101,47 +116,87 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
       csrfToken={csrfToken(c)}
       channel={state?.channel}
       block={state?.block}
-      body={keep}
-      error={error}
+      body={opts.keep}
+      error={opts.error}
+      media={state && mediaRules({
+        channel: state.channel,
+        provider: state.provider,
+        e164: state.numberE164,
+      })}
+      lastSeenId={state?.lastMessageId}
+      collision={opts.collision}
+      attachments={opts.keep === undefined ? undefined : peekUploads(tokens)}
     />
   );
   if (!parsed.success) {
-    return c.html(renderComposer(t("error.bad_request"), body), 400);
+    return c.html(
+      renderComposer(
+        { error: t("error.bad_request"), keep: body },
+        await composerState(db.orm, id, clock()).catch(() => undefined),
+      ),
+      400,
+    );
   }
   let sent;
   try {
-    sent = await sendReply(db, clock, user, {
-      conversationId: id,
-      body: parsed.data.body,
-      clientKey: parsed.data.client_key,
-    });
+    sent = await sendFromComposer(
+      { db, clock, media, secret: mediaUrlSecret },
+      user,
+      {
+        conversationId: id,
+        body: parsed.data.body,
+        clientKey: parsed.data.client_key,
+        tokens,
+        files: await Promise.all(files.map(async (f) => ({
+          name: f.name,
+          bytes: new Uint8Array(await f.arrayBuffer()),
+        }))),
+        lastSeenId: parsed.data.last_seen,
+      },
+    );
   } catch (err) {
-    if (err instanceof DomainError && err.status === 422) {
-      const msg = isMessageKey(err.key) ? t(err.key) : err.message;
-      if (!isHtmx(c)) return c.text(msg, 422);
-      // a reply rule was broken: access was checked, show the rule's state
-      const state =
-        err.key?.startsWith("composer.") && err.key !== "composer.empty" &&
-          err.key !== "composer.too_long"
-          ? await composerState(db.orm, id, clock())
-          : undefined;
+    if (err instanceof ReplyCollision) {
+      // the teammate's reply is in the thread already (live); ask first
       return c.html(
-        renderComposer(state?.block ? undefined : msg, body, state),
+        renderComposer(
+          { keep: body, collision: err.names },
+          await composerState(db.orm, id, clock()),
+        ),
+        409,
+      );
+    }
+    if (err instanceof DomainError && err.status === 422) {
+      const msg = err instanceof MediaRefused
+        ? t(err.problem.key, err.problem.vars)
+        : isMessageKey(err.key)
+        ? t(err.key)
+        : err.message;
+      if (!isHtmx(c)) return c.text(msg, 422);
+      // access was checked: show the rule's state with the reason
+      const state = await composerState(db.orm, id, clock());
+      return c.html(
+        renderComposer(
+          { error: state.block ? undefined : msg, keep: body },
+          state,
+        ),
         422,
       );
     }
     throw err;
   }
   if (!isHtmx(c)) return c.redirect(`/conversations/${id}`, 303);
-  const msg = (await messagesById(db.orm, [sent.id])).get(sent.id)!;
+  const sentIds = sent.ids ?? [sent.id];
+  const sentMessages = await messagesById(db.orm, sentIds);
   const state = await composerState(db.orm, id, clock());
-  // the new composer, plus the message upserted into the thread: the live
-  // stream will carry the same element and the upsert makes it one
+  // the new composer, plus the messages upserted into the thread: the live
+  // stream will carry the same elements and the upsert makes them one
   return c.html(
     <>
-      {renderComposer(undefined, undefined, state)}
+      {renderComposer({}, state)}
       <hx-upsert hx-target={`#messages-${id}`} key="data-seq" sort="">
-        <MessageBubble t={t} msg={msg} />
+        {sentIds.map((m) => sentMessages.get(m)).filter((m) => !!m).map((
+          m,
+        ) => <MessageBubble t={t} msg={m!} />)}
       </hx-upsert>
     </>,
   );

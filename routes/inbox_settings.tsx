@@ -20,6 +20,7 @@ import {
   tagsOfInbox,
 } from "../services/tags.ts";
 import { InboxSettingsPage } from "../views/inbox_settings_page.tsx";
+import { autoAssignmentOf } from "../services/auto_assignment.ts";
 import {
   type AppEnv,
   csrfToken,
@@ -52,6 +53,7 @@ async function renderPage(c: Ctx, id: number, error?: string, status = 200) {
   const user = currentUser(c);
   const settings = await inboxSettings(db.orm, user, id);
   const inboxTags = await tagsOfInbox(db.orm, id);
+  const autoAssignment = await autoAssignmentOf(db.orm, id);
   return c.html(
     <InboxSettingsPage
       t={c.get("t")}
@@ -60,6 +62,7 @@ async function renderPage(c: Ctx, id: number, error?: string, status = 200) {
       user={user}
       settings={settings}
       tags={inboxTags}
+      autoAssignment={autoAssignment}
       saved={c.req.query("saved") === "1"}
       error={error}
     />,

@@ -26,6 +26,8 @@ import {
   ListPane,
 } from "../views/conversation_list.tsx";
 import { InboxPage } from "../views/inbox_page.tsx";
+import { teamOverview } from "../services/team_overview.ts";
+import { listUrl } from "../views/list_filters.tsx";
 import {
   type AppEnv,
   csrfToken,
@@ -131,6 +133,7 @@ export async function renderInboxPage(
   const list = await loadList(c, inboxId, { filters, cursor: opts.cursor });
   const inboxes = await listInboxes(c.get("deps").db.orm, user);
   const showTags = await showsTags(c.get("deps").db.orm, user.id);
+  const team = await teamOverview(c.get("deps").db.orm, user, inboxId);
   return c.html(
     <InboxPage
       t={c.get("t")}
@@ -145,6 +148,7 @@ export async function renderInboxPage(
       threadPanel={opts.threadPanel}
       composerBody={opts.composerBody}
       showTags={showTags}
+      team={team}
       lastEventId={list.asOf}
     />,
   );
@@ -165,14 +169,18 @@ inboxRoutes.get("/", async (c) => {
   return c.redirect(`/inboxes/${inboxes[0].id}`, 302);
 });
 
-// the switcher's form target: ?inbox=ID
+// the switcher's form target: ?inbox=ID, or ID.NUMBER for one personal
+// number (F5): that inbox's list filtered to the number
 inboxRoutes.get("/inboxes", (c) => {
-  const id = c.req.query("inbox") ?? "";
-  if (!/^[1-9]\d{0,15}$/.test(id)) return c.redirect("/", 302);
+  const m = /^([1-9]\d{0,15})(?:\.([1-9]\d{0,15}))?$/.exec(
+    c.req.query("inbox") ?? "",
+  );
+  if (!m) return c.redirect("/", 302);
+  const url = `/inboxes/${m[1]}${m[2] ? `?number=${m[2]}` : ""}`;
   if (isHtmx(c)) {
-    c.header("HX-Location", `/inboxes/${id}`);
+    c.header("HX-Location", url);
   }
-  return c.redirect(`/inboxes/${id}`, 303);
+  return c.redirect(url, 303);
 });
 
 inboxRoutes.get("/inboxes/:inboxId", async (c) => {
@@ -180,6 +188,14 @@ inboxRoutes.get("/inboxes/:inboxId", async (c) => {
   if (!inboxId) throw new NotFound();
   const { filters, cursor } = parseListQuery(c.req.query());
   const target = swapTarget(c);
+  const source = c.req.header("hx-source") ?? "";
+  if (
+    target === "conv-list" ||
+    (target === "list-body" && source.startsWith("form#list-filters"))
+  ) {
+    // the short form of the URL the form or tab would push (no defaults)
+    c.header("HX-Push-Url", listUrl(inboxId, filters));
+  }
   if (target === "list-body") {
     return await renderListBody(c, inboxId, filters);
   }

@@ -11,28 +11,63 @@ import {
 } from "../services/attachments.ts";
 import { NotFound } from "../services/errors.ts";
 import { verifyMediaSignature } from "../services/media_urls.ts";
+import { sniffContentType } from "../services/media_store.ts";
 import { type AppEnv, currentUser, idParam } from "./context.ts";
 
 const INLINE = /^(image\/(jpeg|png|gif|webp)|audio\/|video\/)/;
 
-function fileResponse(
+/** A file download that never renders as a page of ours. */
+export function fileResponse(
   c: Context<AppEnv>,
   bytes: Uint8Array,
   contentType: string,
   cache: string,
 ) {
-  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+  const headers = {
     "content-type": contentType,
     "cache-control": cache,
     "content-disposition": INLINE.test(contentType) ? "inline" : "attachment",
     "x-content-type-options": "nosniff",
     "content-security-policy": "default-src 'none'; sandbox",
-  });
+    "accept-ranges": "bytes",
+  };
+  // one byte range (RFC 9110 §14): audio and video players seek with it,
+  // and read an Ogg voice note's duration from its last page
+  const range = /^bytes=(\d*)-(\d*)$/.exec(c.req.header("range") ?? "");
+  if (range && (range[1] || range[2])) {
+    const size = bytes.length;
+    const start = range[1]
+      ? Number(range[1])
+      : Math.max(0, size - Number(range[2]));
+    const end = range[1] && range[2]
+      ? Math.min(Number(range[2]), size - 1)
+      : size - 1;
+    if (start > end || start >= size) {
+      return c.body(null, 416, {
+        ...headers,
+        "content-range": `bytes */${size}`,
+      });
+    }
+    return c.body(
+      bytes.subarray(start, end + 1) as Uint8Array<ArrayBuffer>,
+      206,
+      {
+        ...headers,
+        "content-range": `bytes ${start}-${end}/${size}`,
+      },
+    );
+  }
+  return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
 }
 
 export const mediaRoutes = new Hono<AppEnv>();
 
-mediaRoutes.get("/media/signed/:id", async (c) => {
+// the file name after the id is for the carrier (WhatsApp reads the type
+// from its extension); the signature covers the id and expiry
+mediaRoutes.get("/media/signed/:id/:name", (c) => signedFile(c));
+mediaRoutes.get("/media/signed/:id", (c) => signedFile(c));
+
+async function signedFile(c: Context<AppEnv>) {
   const id = idParam(c, "id");
   const { db, clock, media, mediaUrlSecret } = c.get("deps");
   const exp = Number(c.req.query("exp"));
@@ -46,6 +81,22 @@ mediaRoutes.get("/media/signed/:id", async (c) => {
   const bytes = file && await media.get(file.storageKey);
   if (!file || !bytes) throw new NotFound();
   return fileResponse(c, bytes, file.contentType, "private, max-age=300");
+}
+
+// the small preview the browser made of an image it uploaded
+mediaRoutes.get("/media/:id/thumb", async (c) => {
+  const id = idParam(c, "id");
+  if (!id) throw new NotFound();
+  const { db, media } = c.get("deps");
+  const file = await requireAttachment(db.orm, currentUser(c), id);
+  const bytes = file.thumbnailKey && await media.get(file.thumbnailKey);
+  if (!bytes) throw new NotFound();
+  return fileResponse(
+    c,
+    bytes,
+    sniffContentType(bytes),
+    "private, max-age=86400",
+  );
 });
 
 mediaRoutes.get("/media/:id", async (c) => {

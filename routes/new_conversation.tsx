@@ -120,10 +120,16 @@ newConversationRoutes.post("/conversations", async (c) => {
   }
   const href = `/conversations/${started.conversationId}`;
   if (!isHtmx(c)) return c.redirect(href, 303);
-  // the thread opens where the form was, through its own route, URL pushed
+  // the thread opens where the form was, through its own route (its page,
+  // of which htmx keeps the thread pane), and the URL is pushed
   c.header(
     "HX-Location",
-    JSON.stringify({ path: href, target: "#thread-pane" }),
+    JSON.stringify({
+      path: href,
+      target: "#thread-pane",
+      select: "#thread-pane",
+      swap: "outerHTML",
+    }),
   );
   return c.body(null, 204);
 });

@@ -50,6 +50,7 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     sse: `vendor/hx-sse-${HTMX_VERSION}.min.js`,
     upsert: `vendor/hx-upsert-${HTMX_VERSION}.min.js`,
     segments: "sms_segments.js",
+    survey: "survey.css",
   };
   const byPath = new Map<string, Asset>();
   const urls = {} as AssetUrls;

@@ -19,7 +19,10 @@ export type ActivityKind =
   | "spam"
   | "opted_out"
   | "opted_in"
-  | "contact_linked";
+  | "contact_linked"
+  | "call"
+  | "meeting"
+  | "survey_answered";
 
 /** Names as they were when it happened: a later rename does not rewrite history. */
 export interface ActivityDetail {
@@ -32,6 +35,12 @@ export interface ActivityDetail {
   contact?: string;
   /** a reopened conversation was spam and no longer is */
   unspam?: boolean;
+  /** a meeting's link */
+  url?: string;
+  /** a survey's answer, and whether it came by link or by SMS digit */
+  rating?: number;
+  comment?: string;
+  via?: "link" | "sms";
 }
 
 export interface Activity {

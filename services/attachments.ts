@@ -18,6 +18,39 @@ export interface AttachmentView {
   size: number | null;
   filename: string;
   isVoiceNote: boolean;
+  /** a small preview exists (GET /media/:id/thumb) */
+  hasThumbnail: boolean;
+}
+
+/** An uploaded file ready to go out with a message (services/uploads.ts). */
+export interface StagedFile {
+  storageKey: string;
+  thumbnailKey: string | null;
+  contentType: string;
+  size: number;
+  filename: string;
+  isVoiceNote: boolean;
+}
+
+/** Attaches stored files to an outbound message (in its transaction). */
+export async function insertAttachments(
+  tx: Conn,
+  now: number,
+  messageId: number,
+  files: StagedFile[],
+): Promise<void> {
+  if (files.length === 0) return;
+  await tx.insert(attachments).values(files.map((f) => ({
+    messageId,
+    state: "stored" as const,
+    contentType: f.contentType,
+    size: f.size,
+    filename: f.filename,
+    storageKey: f.storageKey,
+    thumbnailKey: f.thumbnailKey,
+    isVoiceNote: f.isVoiceNote,
+    createdAt: now,
+  })));
 }
 
 /** Attachments of these messages, grouped by message id (one query). */
@@ -35,11 +68,12 @@ export async function attachmentsFor(
     size: attachments.size,
     filename: attachments.filename,
     isVoiceNote: attachments.isVoiceNote,
+    thumbnailKey: attachments.thumbnailKey,
   }).from(attachments).where(inArray(attachments.messageId, messageIds))
     .orderBy(asc(attachments.id));
-  for (const r of rows) {
+  for (const { thumbnailKey, ...r } of rows) {
     const list = out.get(r.messageId) ?? [];
-    list.push(r);
+    list.push({ ...r, hasThumbnail: thumbnailKey !== null });
     out.set(r.messageId, list);
   }
   return out;
@@ -50,9 +84,17 @@ export async function requireAttachment(
   conn: Conn,
   user: User,
   id: number,
-): Promise<{ storageKey: string; contentType: string; filename: string }> {
+): Promise<
+  {
+    storageKey: string;
+    thumbnailKey: string | null;
+    contentType: string;
+    filename: string;
+  }
+> {
   const [row] = await conn.select({
     storageKey: attachments.storageKey,
+    thumbnailKey: attachments.thumbnailKey,
     contentType: attachments.contentType,
     filename: attachments.filename,
   }).from(attachments)
@@ -68,6 +110,7 @@ export async function requireAttachment(
   if (!row?.storageKey) throw new NotFound("No such attachment");
   return {
     storageKey: row.storageKey,
+    thumbnailKey: row.thumbnailKey,
     contentType: row.contentType ?? "application/octet-stream",
     filename: row.filename,
   };

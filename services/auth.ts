@@ -10,6 +10,7 @@ import type { Clock } from "./clock.ts";
 import { TooManyRequests } from "./errors.ts";
 import { appendEvent } from "./events.ts";
 import { verifyPassword } from "./passwords.ts";
+import { markOffline } from "./presence.ts";
 import { type User, userColumns } from "./users.ts";
 
 /** Failed logins allowed per window, per account and per address. */
@@ -156,6 +157,8 @@ export async function logout(
 ): Promise<void> {
   await db.write(async (tx) => {
     await tx.delete(sessions).where(eq(sessions.idHash, session.idHash));
+    // logging out of the app sets the user offline for their teammates
+    await markOffline(tx, clock(), session.user.id);
     await appendEvent(tx, clock(), {
       kind: "session.ended",
       userId: session.user.id,

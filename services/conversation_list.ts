@@ -4,16 +4,7 @@
  * pinned conversations first, and keyset paging — every page is one index
  * range, so page 2,000 costs what page 1 does. No OFFSET anywhere.
  */
-import {
-  and,
-  asc,
-  desc,
-  eq,
-  inArray,
-  isNull,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Conn } from "../db/client.ts";
 import {
@@ -106,43 +97,87 @@ export const PAGE_SIZE = 50;
 const c = conversations;
 const cu = conversationUnread;
 
-/** Conditions every run shares: inbox, status, and the filters. */
-function filterConditions(
+/**
+ * A tag this size or smaller drives its list (look its conversations up,
+ * sort them); a bigger one is checked row by row along the list's index.
+ */
+const TAG_DRIVE_MAX = 5000;
+
+type Dir = "asc" | "desc";
+
+/**
+ * How one query finds its rows. "index": walk an index of conversations in
+ * list order. "ids": look up a bounded set of candidate ids (a search, a
+ * small tag, the user's pins) and sort them. "unread": walk the user's own
+ * unread index. Column conditions that must not steer SQLite away from the
+ * chosen driver are written `+column` (https://sqlite.org/optoverview.html#disqualifying_where_clause_terms_using_unary_).
+ */
+type Driver = "index" | "ids" | "unread";
+
+/** A column, or `+column` when the driver is not an index on it. */
+function col(x: SQLiteColumn, d: Driver): SQL {
+  return d === "index" ? sql`${x}` : sql`+${x}`;
+}
+
+/** Inbox, status, assignee and number conditions. */
+function columnConditions(
   user: User,
   inboxId: number,
   f: ListFilters,
-): SQL[] | null {
-  const where: SQL[] = [eq(c.inboxId, inboxId)];
+  d: Driver,
+): SQL[] {
+  const where: SQL[] = [sql`${col(c.inboxId, d)} = ${inboxId}`];
   if (f.status === "spam") {
     // a literal, so the partial index (WHERE spam = 1) applies
-    where.push(sql`${c.spam} = 1`);
+    where.push(sql`${col(c.spam, d)} = 1`);
   } else {
-    where.push(eq(c.status, f.status));
-    if (f.status === "closed") where.push(sql`${c.spam} = 0`);
+    where.push(sql`${col(c.status, d)} = ${f.status}`);
+    if (f.status === "closed") where.push(sql`${col(c.spam, d)} = 0`);
   }
-  if (f.assignee === "me") where.push(eq(c.assigneeId, user.id));
-  else if (f.assignee === "unassigned") where.push(isNull(c.assigneeId));
-  else if (typeof f.assignee === "number") {
-    where.push(eq(c.assigneeId, f.assignee));
+  if (f.assignee === "me") {
+    where.push(sql`${col(c.assigneeId, d)} = ${user.id}`);
+  } else if (f.assignee === "unassigned") {
+    where.push(sql`${col(c.assigneeId, d)} is null`);
+  } else if (typeof f.assignee === "number") {
+    where.push(sql`${col(c.assigneeId, d)} = ${f.assignee}`);
   }
-  if (f.numberId !== null) where.push(eq(c.numberId, f.numberId));
-  if (f.tagId !== null) {
-    where.push(
-      sql`${c.id} in (select ${conversationTags.conversationId} from ${conversationTags} where ${conversationTags.tagId} = ${f.tagId})`,
-    );
-  }
-  const q = f.q.trim();
-  if (q) {
-    const contactIds = contactIdsMatching(contactSearch(q));
-    const body = bodyMatchQuery(q);
-    const either: SQL[] = [];
-    if (contactIds) either.push(sql`${c.contactId} in (${contactIds})`);
-    if (body) either.push(sql`${c.id} in (${conversationIdsWithBody(body)})`);
-    if (either.length === 0) return null;
-    where.push(sql`(${sql.join(either, sql` or `)})`);
+  if (f.numberId !== null) {
+    where.push(sql`${col(c.numberId, d)} = ${f.numberId}`);
   }
   return where;
 }
+
+const tagMembers = (tagId: number) =>
+  sql`select ${conversationTags.conversationId} from ${conversationTags} where ${conversationTags.tagId} = ${tagId}`;
+
+/** The query behind searchCandidates (exported for EXPLAIN in the bench). */
+export function searchCandidatesQuery(q: string): SQL | null {
+  const parts: SQL[] = [];
+  const contacts = contactIdsMatching(contactSearch(q));
+  if (contacts) {
+    parts.push(
+      sql`select ${c.id} as id from ${c} where ${c.contactId} in (${contacts})`,
+    );
+  }
+  const body = bodyMatchQuery(q);
+  if (body) parts.push(conversationIdsWithBody(body));
+  return parts.length ? sql.join(parts, sql` union `) : null;
+}
+
+/**
+ * Ids of the conversations matching the search (bounded, see search.ts),
+ * found once per page: the pinned query and the list both test against them.
+ */
+async function searchCandidates(conn: Conn, q: string): Promise<number[]> {
+  const query = searchCandidatesQuery(q);
+  if (!query) return [];
+  const rows = await conn.all<{ id: number }>(query);
+  return rows.map((r) => Number(r.id));
+}
+
+/** A set of ids as one bound parameter (a JSON array) SQLite can iterate. */
+const idSet = (ids: number[]) =>
+  sql`select value from json_each(${JSON.stringify(ids)})`;
 
 const notPinned = (userId: number) =>
   sql`not exists (select 1 from ${pins} where ${pins.userId} = ${userId} and ${pins.conversationId} = ${c.id})`;
@@ -151,71 +186,111 @@ const isUnreadFor = (userId: number) =>
   sql`exists (select 1 from ${cu} where ${cu.userId} = ${userId} and ${cu.conversationId} = ${c.id})`;
 
 /** `(key, id)` strictly after the cursor in the run's direction. */
-function after(
-  key: SQLiteColumn,
-  id: SQLiteColumn,
-  dir: "asc" | "desc",
-  cur: ListCursor | undefined,
-): SQL | undefined {
+function after(key: SQL, id: SQL, dir: Dir, cur?: ListCursor): SQL | undefined {
   if (!cur || cur.at === null) return undefined;
   return dir === "desc"
     ? sql`(${key}, ${id}) < (${cur.at}, ${cur.id})`
     : sql`(${key}, ${id}) > (${cur.at}, ${cur.id})`;
 }
 
-/** The queries of one page, in run order; exported for EXPLAIN in the bench. */
-export function listQueries(
+const order = (x: SQL, dir: Dir) =>
+  dir === "desc" ? sql`${x} desc` : sql`${x} asc`;
+
+/** A summary query, whatever its joins: awaitable, and printable for EXPLAIN. */
+export type SummaryQuery =
+  & PromiseLike<(ConversationSummary & { _user: number })[]>
+  & { toSQL(): { sql: string; params: unknown[] } };
+
+export interface ListPlan {
+  /** the user's pins, in their order (the pinned query keeps those that pass) */
+  pinnedIds: number[];
+  pinnedQuery: SummaryQuery | null;
+  runs: { phase: ListCursor["phase"]; query: SummaryQuery; dir: Dir }[];
+}
+
+/**
+ * The queries of one page, in run order (exported for EXPLAIN in the bench).
+ * Null when the search has nothing to look for.
+ */
+export async function listQueries(
   conn: Conn,
   user: User,
   inboxId: number,
   f: ListFilters,
   cursor?: ListCursor,
   limit = PAGE_SIZE,
-) {
-  const base = filterConditions(user, inboxId, f);
-  if (!base) return null;
+): Promise<ListPlan | null> {
+  const q = f.q.trim();
+  const found = q ? await searchCandidates(conn, q) : null;
+  if (found && found.length === 0) return null;
+  const search = found ? idSet(found) : null;
+  let tagDrives = false;
+  if (f.tagId !== null && !search) {
+    const [row] = await conn.all<{ n: number }>(
+      sql`select count(*) as n from (${tagMembers(f.tagId)} limit ${
+        TAG_DRIVE_MAX + 1
+      })`,
+    );
+    tagDrives = Number(row?.n ?? 0) <= TAG_DRIVE_MAX;
+  }
+  // sets a row must belong to; the first drives the "ids" plan
+  const sets: SQL[] = [];
+  if (search) sets.push(search);
+  if (f.tagId !== null) sets.push(tagMembers(f.tagId));
+  const listDriver: Driver = search || tagDrives ? "ids" : "index";
   const withPins = f.status === "open";
-  const main = withPins ? [...base, notPinned(user.id)] : base;
 
-  const pinnedQuery = withPins && !cursor
-    ? summaryQuery(conn, user.id).innerJoin(
-      pins,
-      and(eq(pins.conversationId, c.id), eq(pins.userId, user.id)),
-    ).where(and(...base, ...(f.unread ? [isUnreadFor(user.id)] : [])))
-      .orderBy(asc(pins.position))
-    : null;
+  /** Everything but the driver's own condition, for a run driven by `d`. */
+  const conditions = (d: Driver, extra: (SQL | undefined)[]) => {
+    const where = columnConditions(user, inboxId, f, d);
+    sets.forEach((set, i) => {
+      where.push(
+        d === "ids" && i === 0
+          ? sql`${c.id} in (${set})`
+          : sql`+${c.id} in (${set})`,
+      );
+    });
+    if (withPins) where.push(notPinned(user.id));
+    return and(...where, ...extra);
+  };
 
   // the user's unread conversations, from their own index
-  const unreadRun = (dir: "asc" | "desc", cur?: ListCursor) =>
-    summaryQuery(conn, user.id).innerJoin(
+  const unreadRun = (dir: Dir, cur?: ListCursor) => {
+    const d: Driver = "unread";
+    return summaryQuery(conn, user.id).innerJoin(
       cu,
       and(eq(cu.conversationId, c.id), eq(cu.userId, user.id)),
     ).where(and(
       eq(cu.inboxId, inboxId),
       eq(cu.status, f.status === "spam" ? "closed" : f.status),
-      ...main,
-      after(cu.lastMessageAt, cu.conversationId, dir, cur),
+      conditions(d, [
+        after(sql`${cu.lastMessageAt}`, sql`${cu.conversationId}`, dir, cur),
+      ]),
     )).orderBy(
-      dir === "desc" ? desc(cu.lastMessageAt) : asc(cu.lastMessageAt),
-      dir === "desc" ? desc(cu.conversationId) : asc(cu.conversationId),
+      order(sql`${cu.lastMessageAt}`, dir),
+      order(sql`${cu.conversationId}`, dir),
     ).limit(limit + 1);
+  };
 
-  const allRun = (dir: "asc" | "desc", cur?: ListCursor, extra?: SQL) =>
-    summaryQuery(conn, user.id).where(and(
-      ...main,
-      extra,
-      after(c.lastMessageAt, c.id, dir, cur),
-    )).orderBy(
-      dir === "desc" ? desc(c.lastMessageAt) : asc(c.lastMessageAt),
-      dir === "desc" ? desc(c.id) : asc(c.id),
-    ).limit(limit + 1);
+  const allRun = (dir: Dir, cur?: ListCursor, extra?: SQL) => {
+    const d = listDriver;
+    const at = col(c.lastMessageAt, d), id = col(c.id, d);
+    if (d === "index") {
+      return summaryQuery(conn, user.id).where(
+        conditions(d, [extra, after(at, id, dir, cur)]),
+      ).orderBy(order(at, dir), order(id, dir)).limit(limit + 1);
+    }
+    // candidates are sorted as bare ids first: the row's columns and
+    // subqueries are worked out for the page only, not for every candidate
+    const page = conn.select({ id: c.id }).from(c).where(
+      conditions(d, [extra, after(at, id, dir, cur)]),
+    ).orderBy(order(at, dir), order(id, dir)).limit(limit + 1);
+    return summaryQuery(conn, user.id).where(sql`${c.id} in (${page})`)
+      .orderBy(order(at, dir), order(id, dir));
+  };
 
-  const dir = f.sort === "oldest" ? "asc" : "desc";
-  const runs: {
-    phase: ListCursor["phase"];
-    query: ReturnType<typeof allRun>;
-    dir: "asc" | "desc";
-  }[] = [];
+  const dir: Dir = f.sort === "oldest" ? "asc" : "desc";
+  const runs: ListPlan["runs"] = [];
   if (f.unread) {
     runs.push({ phase: "u", query: unreadRun(dir, cursor), dir });
   } else if (f.sort === "unread") {
@@ -234,7 +309,25 @@ export function listQueries(
   } else {
     runs.push({ phase: "a", query: allRun(dir, cursor), dir });
   }
-  return { pinnedQuery, runs };
+
+  // pins head the first page of the open list: a handful of ids, looked up
+  let pinnedIds: number[] = [];
+  let pinnedQuery: ListPlan["pinnedQuery"] = null;
+  if (withPins && !cursor) {
+    pinnedIds = (await conn.select({ id: pins.conversationId }).from(pins)
+      .where(eq(pins.userId, user.id)).orderBy(asc(pins.position))).map((r) =>
+        r.id
+      );
+    if (pinnedIds.length) {
+      const where = columnConditions(user, inboxId, f, "ids");
+      for (const set of sets) where.push(sql`+${c.id} in (${set})`);
+      if (f.unread) where.push(isUnreadFor(user.id));
+      pinnedQuery = summaryQuery(conn, user.id).where(
+        and(inArray(c.id, pinnedIds), ...where),
+      );
+    }
+  }
+  return { pinnedIds, pinnedQuery, runs };
 }
 
 /**
@@ -250,12 +343,18 @@ export async function listConversations(
 ): Promise<ListPage> {
   await requireInbox(conn, user, inboxId);
   const limit = opts.limit ?? PAGE_SIZE;
-  const plan = listQueries(conn, user, inboxId, f, opts.cursor, limit);
+  const plan = await listQueries(conn, user, inboxId, f, opts.cursor, limit);
   if (!plan) return { pinned: [], rows: [], next: null };
-  const pinned = plan.pinnedQuery ? stripSummaries(await plan.pinnedQuery) : [];
+  let pinned: ConversationSummary[] = [];
+  if (plan.pinnedQuery) {
+    const got = new Map(
+      stripSummaries(await plan.pinnedQuery).map((r) => [r.id, r]),
+    );
+    pinned = plan.pinnedIds.flatMap((id) => got.get(id) ?? []);
+  }
   const rows: ConversationSummary[] = [];
   let next: ListCursor | null = null;
-  for (const run of plan.runs) {
+  for (const [i, run] of plan.runs.entries()) {
     const got = stripSummaries(await run.query);
     const room = limit - rows.length;
     rows.push(...got.slice(0, room));
@@ -264,13 +363,9 @@ export async function listConversations(
       next = { phase: run.phase, at: last.lastMessageAt, id: last.id };
       break;
     }
-    if (rows.length === limit && run !== plan.runs[plan.runs.length - 1]) {
+    if (rows.length === limit && i < plan.runs.length - 1) {
       // this run ended exactly at the page's end: the next page starts the next run
-      next = {
-        phase: plan.runs[plan.runs.indexOf(run) + 1].phase,
-        at: null,
-        id: null,
-      };
+      next = { phase: plan.runs[i + 1].phase, at: null, id: null };
       break;
     }
   }

@@ -21,29 +21,38 @@ import { appendEvent } from "./events.ts";
 import type { User } from "./users.ts";
 import { type ReplyBlock, replyBlock } from "./messages.ts";
 import { attachmentsFor, type AttachmentView } from "./attachments.ts";
+import { reactionsFor, type ReactionView } from "./reactions.ts";
 import { parseTags, type Tag } from "./tags.ts";
 import { conversationUnread } from "../db/trigger_tables.ts";
 
 /** Unread counts above this show as "999+": counting stays bounded. */
 export const UNREAD_COUNT_CAP = 999;
 
-/** Adds each message's attachments, in one query for all of them. */
+/** Adds each message's attachments and reactions, a query each for all. */
 async function withAttachments<
-  M extends { id: number; attachments?: AttachmentView[] },
+  M extends {
+    id: number;
+    attachments?: AttachmentView[];
+    reactions?: ReactionView[];
+  },
 >(
   conn: Conn,
   rows: M[],
 ): Promise<M[]> {
-  const map = await attachmentsFor(conn, rows.map((r) => r.id));
-  for (const r of rows) r.attachments = map.get(r.id) ?? [];
+  const ids = rows.map((r) => r.id);
+  const [map, reactions] = await Promise.all([
+    attachmentsFor(conn, ids),
+    reactionsFor(conn, ids),
+  ]);
+  for (const r of rows) {
+    r.attachments = map.get(r.id) ?? [];
+    r.reactions = reactions.get(r.id) ?? [];
+  }
   return rows;
 }
 
 export type ConversationStatus = "open" | "closed";
-/** The lists of an inbox: spam conversations are closed, in a list of their own. */
-export type ListView = ConversationStatus | "spam";
-
-/** The list a conversation belongs in. */
+/** The list a conversation belongs in: spam ones have a list of their own. */
 export function viewOf(c: { status: ConversationStatus; spam: boolean }) {
   return c.spam ? "spam" as const : c.status;
 }
@@ -168,6 +177,8 @@ export async function conversationSummaries(
 
 export interface ThreadMessage {
   attachments?: AttachmentView[];
+  /** emoji reactions, the team's and the customer's (F21) */
+  reactions?: ReactionView[];
   id: number;
   conversationId: number;
   direction: "in" | "out";

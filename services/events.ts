@@ -4,7 +4,7 @@
  */
 import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
 import type { Conn } from "../db/client.ts";
-import { events, inboxMembers } from "../db/schema.ts";
+import { chatMembers, events, inboxMembers } from "../db/schema.ts";
 
 export type EventKind =
   | "message.created"
@@ -14,9 +14,22 @@ export type EventKind =
   | "conversation.removed"
   | "conversation.read"
   | "conversation.unread"
+  // someone is writing a reply (collision notice); never stored state
+  | "conversation.typing"
   | "pins.changed"
   | "access.changed"
-  | "session.ended";
+  // someone's status changed; everyone in the organisation sees it
+  | "presence.changed"
+  // someone logged in or out of an inbox's queue (inbox_id)
+  | "queue.changed"
+  // team side: a chat's message, members, read state (chat_id)
+  | "chat.message"
+  | "chat.updated"
+  | "chat.read"
+  | "chat.left"
+  | "session.ended"
+  // a campaign's status or progress changed (payload: campaignId)
+  | "campaign.updated";
 
 export interface NewEvent {
   kind: EventKind;
@@ -83,7 +96,10 @@ export async function eventsAfter(
     .orderBy(asc(events.id)).limit(limit) as StoredEvent[];
 }
 
-/** Events after `afterId` that this user may see: their inboxes and their own. */
+/**
+ * Events after `afterId` that this user may see: their inboxes', their
+ * chats', their own, and everyone's presence.
+ */
 export async function eventsVisibleTo(
   conn: Conn,
   userId: number,
@@ -92,8 +108,15 @@ export async function eventsVisibleTo(
 ): Promise<StoredEvent[]> {
   const mine = conn.select({ id: inboxMembers.inboxId }).from(inboxMembers)
     .where(eq(inboxMembers.userId, userId));
+  const myChats = conn.select({ id: chatMembers.chatId }).from(chatMembers)
+    .where(eq(chatMembers.userId, userId));
   return await conn.select().from(events).where(and(
     gt(events.id, afterId),
-    or(inArray(events.inboxId, mine), eq(events.userId, userId)),
+    or(
+      inArray(events.inboxId, mine),
+      eq(events.userId, userId),
+      inArray(events.chatId, myChats),
+      eq(events.kind, "presence.changed"),
+    ),
   )).orderBy(asc(events.id)).limit(limit) as StoredEvent[];
 }

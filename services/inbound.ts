@@ -22,11 +22,22 @@ import {
   messages,
   optOuts,
   phoneNumbers,
+  reactions,
 } from "../db/schema.ts";
 import { translator } from "../i18n/translate.ts";
 import type { Clock } from "./clock.ts";
 import { appendEvents, type NewEvent } from "./events.ts";
 import { enqueueSystemReply, previewOf } from "./messages.ts";
+import { linkRepliesToCampaigns } from "./campaign_links.ts";
+import {
+  applyCustomerReactions,
+  mayBeReaction,
+  splitReactions,
+  storedReactionIds,
+} from "./reactions.ts";
+import { answerSurveyByDigit } from "./surveys.ts";
+import { autoAssignNew } from "./auto_assignment.ts";
+import { withoutLegacy } from "./legacy_history.ts";
 
 export interface ReceiveOptions {
   /** providers that send their own STOP/START/HELP replies */
@@ -133,6 +144,18 @@ export async function receiveBatch(
     result.duplicates++;
     return false;
   });
+  // a customer's reaction is stored as a reaction: its retry is one too
+  const reactionIds = todo.filter((x) => mayBeReaction(x.m)).map((x) =>
+    x.m.providerId
+  );
+  if (reactionIds.length) {
+    const done = await storedReactionIds(tx, reactionIds);
+    todo = todo.filter((x) => {
+      if (!done.has(x.m.providerId)) return true;
+      result.duplicates++;
+      return false;
+    });
+  }
   if (todo.length === 0) return result;
 
   // contacts: insert the new ones, then read them all
@@ -152,8 +175,13 @@ export async function receiveBatch(
 
   // each (contact, number) pair's current conversation: an open one first,
   // else the newest closed one, which the message reopens
-  const pairs = await tx.select().from(conversations).where(
-    inArray(conversations.contactId, contactRows.map((c) => c.id)),
+  // (not across a personal inbox's boundary: that is legacy history, F6)
+  const pairs = await withoutLegacy(
+    tx,
+    numbers,
+    await tx.select().from(conversations).where(
+      inArray(conversations.contactId, contactRows.map((c) => c.id)),
+    ),
   );
   const convOf = new Map<string, ConversationRow>();
   for (const c of pairs) {
@@ -175,6 +203,8 @@ export async function receiveBatch(
       missing.set(key, { contactId: contact.id, number, spam: contact.spam });
     }
   }
+  // new (or reopened unassigned) open conversations, for auto-assignment
+  const assignable: { id: number; inboxId: number }[] = [];
   if (missing.size) {
     const created = await tx.insert(conversations).values(
       [...missing.values()].map((x) => ({
@@ -190,6 +220,7 @@ export async function receiveBatch(
       })),
     ).returning();
     for (const c of created) convOf.set(`${c.contactId}:${c.numberId}`, c);
+    assignable.push(...created.filter((c) => c.status === "open"));
   }
   for (const [key, c] of convOf) {
     const [contactId] = key.split(":");
@@ -207,6 +238,7 @@ export async function receiveBatch(
         openedAt: now,
       }).where(eq(conversations.id, c.id));
       convOf.set(key, { ...c, status: "open" });
+      if (c.assigneeId === null) assignable.push(c);
       events.push({
         kind: "conversation.reopened",
         inboxId: c.inboxId,
@@ -216,29 +248,40 @@ export async function receiveBatch(
     }
   }
 
-  const rows = todo.map(({ m, number }) => {
+  const received = todo.map(({ m, number }) => {
     const conv = convOf.get(`${contactOf.get(m.from)!.id}:${number.id}`)!;
     return { m, number, conv };
   });
-  const inserted = await tx.insert(messages).values(rows.map((r) => ({
-    conversationId: r.conv.id,
-    direction: "in" as const,
-    body: r.m.body,
-    status: "received" as const,
-    provider: r.m.provider,
-    providerId: r.m.providerId,
-    createdAt: now,
-  }))).onConflictDoNothing().returning({
-    id: messages.id,
-    provider: messages.provider,
-    providerId: messages.providerId,
-  });
+  // customers' reactions land on the message they refer to (F21)
+  const split = received.some((r) => mayBeReaction(r.m))
+    ? await splitReactions(tx, received)
+    : { rest: received, reactions: [] };
+  const rows = split.rest;
+  if (split.reactions.length) {
+    events.push(...await applyCustomerReactions(tx, split.reactions));
+    result.stored += split.reactions.length;
+  }
+  const inserted = rows.length === 0
+    ? []
+    : await tx.insert(messages).values(rows.map((r) => ({
+      conversationId: r.conv.id,
+      direction: "in" as const,
+      body: r.m.body,
+      status: "received" as const,
+      provider: r.m.provider,
+      providerId: r.m.providerId,
+      createdAt: now,
+    }))).onConflictDoNothing().returning({
+      id: messages.id,
+      provider: messages.provider,
+      providerId: messages.providerId,
+    });
   const idOf = new Map(
     inserted.map((r) => [`${r.provider}:${r.providerId}`, r.id]),
   );
   const latest = new Map<number, { id: number; preview: string }>();
   const media: (typeof attachments.$inferInsert)[] = [];
-  const keywordWork: (() => Promise<void>)[] = [];
+  const keywordWork: (() => Promise<unknown>)[] = [];
   for (const r of rows) {
     const id = idOf.get(`${r.m.provider}:${r.m.providerId}`);
     if (!id) {
@@ -265,6 +308,16 @@ export async function receiveBatch(
       messageId: id,
       payload: { by: null },
     });
+    // a bare 1–5 right after a survey answers it (F25)
+    if (/^\s*[1-5]\s*[.!]?\s*$/.test(r.m.body)) {
+      keywordWork.push(() =>
+        answerSurveyByDigit(tx, now, {
+          conversationId: r.conv.id,
+          inboxId: r.conv.inboxId,
+          body: r.m.body,
+        })
+      );
+    }
     const keyword = classifyKeyword(r.m.body);
     if (keyword) {
       const contactId = contactOf.get(r.m.from)!.id;
@@ -307,6 +360,10 @@ export async function receiveBatch(
       createdAt: now,
     })));
   }
+  // in this transaction: no two writers ever hand out the same conversation
+  events.push(...await autoAssignNew(tx, now, assignable));
+  // an answer to a campaign links its conversation to the campaign (F4)
+  events.push(...await linkRepliesToCampaigns(tx, now, [...latest.keys()]));
   await appendEvents(tx, now, events);
   for (const work of keywordWork) await work();
   return result;
@@ -418,6 +475,10 @@ export async function applyStatus(
     eq(messages.providerId, u.providerId),
   ));
   if (!msg) {
+    // the report of a reaction we sent (F21): there is no message to move
+    const [reacted] = await tx.select({ id: reactions.id }).from(reactions)
+      .where(eq(reactions.providerId, u.providerId)).limit(1);
+    if (reacted) return "ignored";
     await tx.run(sql`INSERT OR IGNORE INTO status_orphans
       (provider, provider_id, status, error_code, error_message, at)
       VALUES (${u.provider}, ${u.providerId}, ${u.status}, ${

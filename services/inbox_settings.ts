@@ -29,21 +29,31 @@ export async function requireManagedInbox(
   user: User,
   inboxId: number,
 ): Promise<Inbox> {
-  if (user.role === "admin") {
-    const [inbox] = await conn.select().from(inboxes).where(
-      eq(inboxes.id, inboxId),
+  const [inbox] = await conn.select().from(inboxes).where(
+    eq(inboxes.id, inboxId),
+  );
+  // a personal inbox is its owner's to configure (F5); to anyone else it
+  // does not exist unless the owner made them a member, admins included
+  if (inbox?.kind === "personal") {
+    if (inbox.ownerUserId === user.id) return inbox;
+    await requireInbox(conn, user, inboxId);
+    throw new Forbidden(
+      "Only its owner manages a personal inbox",
+      "personal.owner_only",
     );
+  }
+  if (user.role === "admin") {
     if (!inbox) throw new NotFound("No such inbox");
     return inbox;
   }
-  const inbox = await requireInbox(conn, user, inboxId);
+  const member = await requireInbox(conn, user, inboxId);
   if (user.role !== "manager") {
     throw new Forbidden(
       "Only a manager of this inbox can change its settings",
       "settings.managers_only",
     );
   }
-  return inbox;
+  return member;
 }
 
 export interface InboxSettingsView {
@@ -146,6 +156,12 @@ export async function removeInboxMember(
       eq(inboxMembers.userId, memberId),
     )).returning({ id: inboxMembers.userId });
     if (gone.length === 0) return;
+    if (inbox.kind === "personal" && memberId === inbox.ownerUserId) {
+      throw new Invalid(
+        "The owner keeps their personal inbox",
+        "personal.owner_stays",
+      );
+    }
     if ((count?.n ?? 0) <= 1) {
       throw new Invalid(
         "An inbox needs at least one member",

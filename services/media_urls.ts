@@ -18,15 +18,21 @@ async function hmacHex(secret: string, data: string): Promise<string> {
   return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The public URL a carrier may fetch attachment `id` from until `expiresAt`. */
+/**
+ * The public URL a carrier may fetch attachment `id` from until `expiresAt`.
+ * `name` (a safe file name) ends the path: WhatsApp picks the message type
+ * from its extension and a document's file name from it.
+ */
 export async function signMediaUrl(
   publicUrl: string,
   secret: string,
   id: number,
   expiresAt: number,
+  name?: string,
 ): Promise<string> {
   const sig = await hmacHex(secret, `${id}.${expiresAt}`);
-  return `${publicUrl}/media/signed/${id}?exp=${expiresAt}&sig=${sig}`;
+  const path = name ? `${id}/${encodeURIComponent(name)}` : `${id}`;
+  return `${publicUrl}/media/signed/${path}?exp=${expiresAt}&sig=${sig}`;
 }
 
 /** True when the signature matches and has not expired. */

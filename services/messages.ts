@@ -15,6 +15,16 @@ import {
 } from "../db/schema.ts";
 import type { MessageKey } from "../i18n/translate.ts";
 import { requireConversation } from "./access.ts";
+import { insertAttachments, type StagedFile } from "./attachments.ts";
+import { repliesSince, ReplyCollision } from "./collisions.ts";
+import {
+  checkFile,
+  checkSet,
+  MediaRefused,
+  mediaRules,
+} from "./media_limits.ts";
+import { toPlainText } from "./formatting.ts";
+import { planParts } from "./reply_parts.ts";
 import type { Clock } from "./clock.ts";
 import { Invalid, NotFound } from "./errors.ts";
 import { appendEvents } from "./events.ts";
@@ -39,10 +49,19 @@ export interface ReplyInput {
   body: string;
   /** the composer's idempotency key; a resubmission returns the first send */
   clientKey?: string;
+  /** uploaded files to send with it (checked again against the channel) */
+  attachments?: StagedFile[];
+  /**
+   * The newest message the sender had seen: a teammate's reply after it
+   * stops the send with a ReplyCollision (409) until they send again.
+   */
+  lastSeenId?: number;
 }
 
 export interface SentReply {
   id: number;
+  /** when the send became several messages (WhatsApp: one per file) */
+  ids?: number[];
   conversationId: number;
   inboxId: number;
   duplicate: boolean;
@@ -66,6 +85,11 @@ export interface ComposerState {
   channel: "sms" | "whatsapp";
   /** why nobody may reply now, or null */
   block: ReplyBlock | null;
+  /** the sending number, for its attachment limits */
+  provider: "twilio" | "telnyx" | "whatsapp";
+  numberE164: string;
+  /** the newest message: what the sender has seen (collision check) */
+  lastMessageId: number;
 }
 
 /**
@@ -80,6 +104,9 @@ export async function composerState(
 ): Promise<ComposerState> {
   const [row] = await conn.select({
     channel: phoneNumbers.channel,
+    provider: phoneNumbers.provider,
+    numberE164: phoneNumbers.e164,
+    lastMessageId: conversations.lastMessageId,
     registration: phoneNumbers.registration,
     lastInboundAt: conversations.lastInboundAt,
     optedOut: optOuts.at,
@@ -101,7 +128,13 @@ export async function composerState(
     row.channel === "whatsapp" &&
     (row.lastInboundAt === null || now - row.lastInboundAt > WHATSAPP_WINDOW_MS)
   ) block = "composer.whatsapp_window";
-  return { channel: row.channel, block };
+  return {
+    channel: row.channel,
+    block,
+    provider: row.provider,
+    numberE164: row.numberE164,
+    lastMessageId: row.lastMessageId ?? 0,
+  };
 }
 
 /** Why nobody may reply in this conversation now, or null. */
@@ -124,7 +157,10 @@ export async function sendReply(
   input: ReplyInput,
 ): Promise<SentReply> {
   const body = input.body.replace(/\r\n?/g, "\n").trim();
-  if (!body) throw new Invalid("The message is empty", "composer.empty");
+  const files = input.attachments ?? [];
+  if (!body && files.length === 0) {
+    throw new Invalid("The message is empty", "composer.empty");
+  }
   if (body.length > MAX_BODY) {
     throw new Invalid(
       `The message is longer than ${MAX_BODY} characters`,
@@ -157,17 +193,55 @@ export async function sendReply(
       }
     }
     const now = clock();
-    const block = await replyBlock(tx, conv.id, now);
-    if (block) throw new Invalid(BLOCK_MESSAGES[block], block);
-    const id = await insertOutbound(tx, now, {
-      conversationId: conv.id,
-      inboxId: conv.inboxId,
-      body,
-      sentBy: user.id,
-      clientKey: input.clientKey ?? null,
-    });
+    const state = await composerState(tx, conv.id, now);
+    if (state.block) {
+      throw new Invalid(BLOCK_MESSAGES[state.block], state.block);
+    }
+    if (input.lastSeenId !== undefined) {
+      const since = await repliesSince(tx, conv.id, user.id, input.lastSeenId);
+      if (since.names.length) {
+        throw new ReplyCollision(since.names, since.lastId);
+      }
+    }
+    if (files.length) {
+      // the number may have changed since the upload: check again
+      const rules = mediaRules({
+        channel: state.channel,
+        provider: state.provider,
+        e164: state.numberE164,
+      });
+      const problem = checkSet(rules, files) ??
+        files.map((f) =>
+          checkFile(rules, {
+            name: f.filename,
+            contentType: f.contentType,
+            size: f.size,
+          })
+        ).find((p) => p !== null);
+      if (problem) throw new MediaRefused(problem);
+      if (files.some((f) => f.isVoiceNote) && !rules.voiceNotes) {
+        throw new MediaRefused({ key: "upload.voice_whatsapp_only", vars: {} });
+      }
+    }
+    const ids: number[] = [];
+    for (const [i, part] of planParts(body, files, state.channel).entries()) {
+      const id = await insertOutbound(tx, now, {
+        conversationId: conv.id,
+        inboxId: conv.inboxId,
+        body: part.body,
+        preview: part.body ? undefined : filesPreview(part.files),
+        sentBy: user.id,
+        // the first part carries the key that makes a resubmission a no-op
+        clientKey: input.clientKey
+          ? (i === 0 ? input.clientKey : `${input.clientKey}.${i}`)
+          : null,
+      });
+      await insertAttachments(tx, now, id, part.files);
+      ids.push(id);
+    }
     return {
-      id,
+      id: ids[0],
+      ...(ids.length > 1 ? { ids } : {}),
       conversationId: conv.id,
       inboxId: conv.inboxId,
       duplicate: false,
@@ -175,10 +249,18 @@ export async function sendReply(
   });
 }
 
+/** A list preview for a message that is only files. */
+function filesPreview(files: StagedFile[]): string {
+  if (files.length === 1 && files[0].isVoiceNote) return "🎤";
+  return files.length === 1 ? `📎 ${files[0].filename}` : `📎 ×${files.length}`;
+}
+
 interface OutboundRow {
   conversationId: number;
   inboxId: number;
   body: string;
+  /** the list's preview when it is not the body's (a message of files) */
+  preview?: string;
   sentBy: number | null;
   clientKey: string | null;
 }
@@ -205,7 +287,7 @@ export async function insertOutbound(
   const [conv] = await tx.update(conversations).set({
     lastMessageAt: now,
     lastMessageId: msg.id,
-    preview: previewOf(row.body),
+    preview: row.preview ?? previewOf(toPlainText(row.body)),
   }).where(eq(conversations.id, row.conversationId)).returning({
     numberId: conversations.numberId,
   });

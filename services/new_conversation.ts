@@ -177,6 +177,8 @@ export async function startConversation(
     ).where(and(
       eq(conversations.contactId, contactId),
       eq(conversations.numberId, number.id),
+      // not one the number left behind in another inbox (legacy history)
+      eq(conversations.inboxId, number.inboxId),
       eq(conversations.status, "open"),
     )).orderBy(desc(conversations.id)).limit(1);
     if (open) return { reuse: open.id, started: null };

@@ -3,7 +3,7 @@
  * head that user's open list and nobody else's. Every change tells only the
  * user's own other tabs (a user-scoped event).
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.ts";
 import { conversations, pins } from "../db/schema.ts";
 import { requireConversation, requireInbox } from "./access.ts";
@@ -174,17 +174,4 @@ export async function reorderPins(
     await applyOrder(tx, user.id, list, order);
     await announce(tx, clock(), user, inboxId);
   });
-}
-
-/** Ids of the conversations among `ids` this user has pinned. */
-export async function pinnedAmong(
-  conn: Db["orm"] | Tx,
-  userId: number,
-  ids: number[],
-): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows = await conn.select({ id: pins.conversationId }).from(pins).where(
-    and(eq(pins.userId, userId), inArray(pins.conversationId, ids)),
-  );
-  return new Set(rows.map((r) => r.id));
 }

@@ -1,6 +1,7 @@
 /**
  * The long-running parts of one Bandeja process besides HTTP: the event bus,
- * the carrier adapters (and the demo simulator) and the outbox worker.
+ * the carrier adapters (and the demo simulator), the outbox worker and the
+ * campaign runner.
  * main.ts and the multi-process tests start them the same way.
  */
 import { setUpCarriers } from "../carriers/registry.ts";
@@ -13,11 +14,13 @@ import type { Clock } from "./clock.ts";
 import { EventBus } from "./event_bus.ts";
 import { localMediaStore } from "./media_store.ts";
 import { OutboxWorker } from "./outbox.ts";
+import { CampaignRunner } from "./campaign_runner.ts";
 import { WebhookIngest } from "./ingest.ts";
 
 export interface Runtime {
   deps: AppDeps;
   outbox: OutboxWorker;
+  campaigns: CampaignRunner;
   simulator: CarrierSimulator | null;
   stop(): Promise<void>;
 }
@@ -51,6 +54,13 @@ export async function startRuntime(
     leaseMs: config.env.OUTBOX_LEASE_MS,
   });
   outbox.start();
+  const campaigns = new CampaignRunner({
+    db,
+    clock,
+    defaultTimeZone: config.env.CAMPAIGN_DEFAULT_TIME_ZONE,
+    ratePerSecond: config.env.OUTBOX_RATE_PER_SEC,
+  });
+  campaigns.start();
   const keywordReplies = new Set(
     config.env.CARRIER_KEYWORD_REPLIES.split(",").filter(Boolean) as Provider[],
   );
@@ -69,8 +79,10 @@ export async function startRuntime(
       }),
     },
     outbox,
+    campaigns,
     simulator,
     stop: async () => {
+      await campaigns.stop();
       await outbox.stop();
       await simulator?.close();
       await bus.stop();

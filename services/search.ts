@@ -9,6 +9,14 @@ import { contacts, messages } from "../db/schema.ts";
 
 /** The longest search we take; more is almost certainly a paste accident. */
 export const MAX_SEARCH_LENGTH = 100;
+
+/**
+ * A search looks at this many of the newest matching messages, and this
+ * many of the newest matching contacts: a word in every tenth message must
+ * not make the list read a hundred thousand rows. Rarer words (most names,
+ * order numbers, phone numbers) are found in full.
+ */
+export const SEARCH_MATCH_CAP = 500;
 const MAX_TERMS = 8;
 
 /** Splits a search into terms (whitespace-separated, at most a few). */
@@ -68,21 +76,24 @@ export function contactSearch(q: string): ContactSearch {
 export function contactIdsMatching(search: ContactSearch): SQL | null {
   switch (search.kind) {
     case "match":
-      return sql`select rowid from contacts_fts where contacts_fts match ${search.query}`;
+      return sql`select rowid from contacts_fts where contacts_fts match ${search.query} order by rowid desc limit ${SEARCH_MATCH_CAP}`;
     case "like": {
       const each = search.patterns.map((p) =>
         sql`(${contacts.name} like ${p} escape '\\' or ${contacts.e164} like ${p} escape '\\')`
       );
       return sql`select ${contacts.id} from ${contacts} where ${
         sql.join(each, sql` and `)
-      }`;
+      } order by ${contacts.id} desc limit ${SEARCH_MATCH_CAP}`;
     }
     case "none":
       return null;
   }
 }
 
-/** A subquery of the ids of conversations with a message matching `query`. */
+/**
+ * A subquery of the ids of conversations with one of the newest matching
+ * messages (FTS5 reads rowids newest first without sorting).
+ */
 export function conversationIdsWithBody(query: string): SQL {
-  return sql`select ${messages.conversationId} from ${messages} where ${messages.id} in (select rowid from messages_fts where messages_fts match ${query})`;
+  return sql`select ${messages.conversationId} as id from ${messages} where ${messages.id} in (select rowid from messages_fts where messages_fts match ${query} order by rowid desc limit ${SEARCH_MATCH_CAP})`;
 }

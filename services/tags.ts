@@ -5,7 +5,7 @@
  * whether their list shows tags.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import type { Conn, Db } from "../db/client.ts";
+import type { Conn, Db, Tx } from "../db/client.ts";
 import { conversationTags, tags, userPrefs } from "../db/schema.ts";
 import { requireConversation, requireInbox } from "./access.ts";
 import type { Clock } from "./clock.ts";
@@ -117,24 +117,55 @@ export async function createTag(
   user: User,
   input: NewTag,
 ): Promise<Tag> {
-  const name = input.name.replace(/\s+/g, " ").trim();
-  if (!name) throw new Invalid("A tag needs a name", "tags.name_required");
   return await db.write(async (tx) => {
     // members make tags; an admin may also make them in any inbox
     if (user.role === "admin") {
       await requireManagedInbox(tx, user, input.inboxId);
     } else await requireInbox(tx, user, input.inboxId);
-    const [dup] = await tx.select({ id: tags.id }).from(tags).where(
-      and(eq(tags.inboxId, input.inboxId), eq(tags.name, name)),
-    );
-    if (dup) throw new Invalid("That tag already exists", "tags.duplicate");
-    const [row] = await tx.insert(tags).values({
-      inboxId: input.inboxId,
-      name,
-      color: input.color,
-      createdAt: clock(),
-    }).returning(tagColumns);
-    return toTag(row);
+    return await insertTag(tx, clock(), input);
+  });
+}
+
+async function insertTag(tx: Tx, now: number, input: NewTag): Promise<Tag> {
+  const name = input.name.replace(/\s+/g, " ").trim();
+  if (!name) throw new Invalid("A tag needs a name", "tags.name_required");
+  const [dup] = await tx.select({ id: tags.id }).from(tags).where(
+    and(eq(tags.inboxId, input.inboxId), eq(tags.name, name)),
+  );
+  if (dup) throw new Invalid("That tag already exists", "tags.duplicate");
+  const [row] = await tx.insert(tags).values({
+    inboxId: input.inboxId,
+    name,
+    color: input.color,
+    createdAt: now,
+  }).returning(tagColumns);
+  return toTag(row);
+}
+
+/**
+ * Makes a tag in the conversation's inbox and puts it on the conversation,
+ * in one transaction (the details panel's "create and add").
+ */
+export async function createTagOn(
+  db: Db,
+  clock: Clock,
+  user: User,
+  conversationId: number,
+  input: { name: string; color: TagColor },
+): Promise<ActionResult> {
+  return await db.write(async (tx) => {
+    const conv = await requireConversation(tx, user, conversationId);
+    const now = clock();
+    const tag = await insertTag(tx, now, { ...input, inboxId: conv.inboxId });
+    await tx.insert(conversationTags).values({
+      conversationId: conv.id,
+      tagId: tag.id,
+      createdAt: now,
+    });
+    return await recordChange(tx, now, user, conv, "tagged", {
+      tag: tag.name,
+      color: tag.color,
+    });
   });
 }
 

@@ -11,6 +11,7 @@ import { requireConversation } from "./access.ts";
 import { type Activity, listActivities } from "./activities.ts";
 import { inboxMembersOf, moveTargets } from "./conversation_actions.ts";
 import { openThread, type Thread } from "./conversations.ts";
+import { type ComposerState, composerState } from "./messages.ts";
 import { listTags, type Tag, tagsOfConversations } from "./tags.ts";
 import type { User } from "./users.ts";
 
@@ -100,6 +101,10 @@ export async function threadDetails(
 export interface FullThread extends Thread {
   details: ThreadDetails;
   activities: Activity[];
+  /** the composer's channel, sending number and newest message */
+  composer?: ComposerState;
+  /** a meeting link can be sent (MEETING_URL_TEMPLATE; set by the route) */
+  meeting?: boolean;
 }
 
 /** Opens the thread the way the thread pane shows it. */
@@ -112,9 +117,10 @@ export async function openFullThread(
   const thread = await openThread(conn, user, conversationId, now);
   // a thread cut at its newest messages shows the activities among them
   const since = thread.messages.length >= 100 ? thread.messages[0].id : 0;
-  const [details, activities] = await Promise.all([
+  const [details, activities, composer] = await Promise.all([
     threadDetails(conn, user, conversationId),
     listActivities(conn, conversationId, since),
+    composerState(conn, conversationId, now),
   ]);
-  return { ...thread, details, activities };
+  return { ...thread, details, activities, composer };
 }

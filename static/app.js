@@ -64,7 +64,18 @@
     if (seq && seq !== lastSeq) markOpenThreadRead();
     lastSeq = seq;
     reloadListIfSignalled();
+    refreshCampaignIfSignalled();
   });
+
+  // A campaign page's progress changed: its signal element fetches the
+  // progress again (its hx-trigger throttles that to once a second).
+  function refreshCampaignIfSignalled() {
+    document.querySelectorAll(".campaign-signal").forEach(function (el) {
+      if (!el.querySelector("[data-event]")) return;
+      el.textContent = "";
+      htmx.trigger(el, "campaignchanged");
+    });
+  }
 
   // The user's pins changed in another tab: reload the list as it is
   // filtered here, unless it was read after that change already.
@@ -104,7 +115,10 @@
     }
     const box = e.target && e.target.querySelector &&
       e.target.querySelector("textarea[name=body]");
-    if (box && e.target.classList.contains("composer")) box.focus();
+    // (a swap whose source left the page reports on the document)
+    if (box && e.target.classList && e.target.classList.contains("composer")) {
+      box.focus();
+    }
   });
   document.addEventListener("visibilitychange", markOpenThreadRead);
   document.addEventListener("DOMContentLoaded", function () {
@@ -292,5 +306,645 @@
     const picker = button.closest("details");
     if (picker) picker.open = false;
     box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
+
+// The team side: an open chat is read when a message arrives in it (the
+// page visible); the tab title counts what is unread; browser notifications
+// (asked for only after a click on "turn on") and an optional beep, from
+// the live stream's named "notify" messages.
+(function () {
+  "use strict";
+  const openChat = function () {
+    return document.querySelector(".thread[data-chat]");
+  };
+  let chatTimer = null;
+  let lastChatSeq = "";
+  function chatSeq() {
+    const chat = openChat();
+    const last = chat &&
+      chat.querySelector(".messages > [data-seq]:last-child");
+    return chat && last ? chat.dataset.chat + ":" + last.dataset.seq : "";
+  }
+  function markChatRead() {
+    const chat = openChat();
+    if (!chat || document.hidden) return;
+    clearTimeout(chatTimer);
+    chatTimer = setTimeout(function () {
+      htmx.ajax("POST", "/chats/" + chat.dataset.chat + "/read", {
+        swap: "none",
+        target: chat,
+      });
+    }, 300);
+  }
+
+  // "(3) Support · Bandeja": the total the server keeps in #unread-total
+  let baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
+  function showUnread() {
+    const el = document.getElementById("unread-total");
+    const n = el ? Number(el.dataset.count || 0) : 0;
+    const title = n > 0
+      ? "(" + (n > 999 ? "999+" : n) + ") " + baseTitle
+      : baseTitle;
+    if (document.title !== title) document.title = title;
+  }
+
+  function markActiveChat() {
+    const chat = openChat();
+    if (!chat) return;
+    document.querySelectorAll(".chat-list a[aria-current]").forEach(
+      function (a) {
+        a.removeAttribute("aria-current");
+      },
+    );
+    const row = document.querySelector("#chat-row-" + chat.dataset.chat + " a");
+    if (row) row.setAttribute("aria-current", "true");
+  }
+
+  document.addEventListener("htmx:sse:after:message", function () {
+    const seq = chatSeq();
+    if (seq && seq !== lastChatSeq) markChatRead();
+    lastChatSeq = seq;
+    markActiveChat();
+    showUnread();
+  });
+  document.addEventListener("htmx:after:swap", function () {
+    baseTitle = document.title.replace(/^\(\d+\+?\) /, "");
+    lastChatSeq = chatSeq();
+    markActiveChat();
+    showUnread();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (chatSeq()) markChatRead();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    lastChatSeq = chatSeq();
+    showUnread();
+    showEnableButtons();
+  });
+
+  // Notifications: permission only on the user's click.
+  function canAsk() {
+    return "Notification" in globalThis &&
+      Notification.permission === "default";
+  }
+  function showEnableButtons() {
+    document.querySelectorAll("[data-notify-enable]").forEach(function (b) {
+      b.hidden = !canAsk();
+    });
+  }
+  let audio = null;
+  document.addEventListener("click", function (e) {
+    // a sound may only start after the user did something on the page
+    if (!audio && globalThis.AudioContext) audio = new AudioContext();
+    const button = e.target.closest && e.target.closest("[data-notify-enable]");
+    if (!button || !canAsk()) return;
+    Notification.requestPermission().then(showEnableButtons);
+  });
+  function beep() {
+    if (!audio) return;
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.setValueAtTime(0.15, audio.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.25);
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  }
+  function isOnScreen(url) {
+    return !document.hidden && document.hasFocus() &&
+      location.pathname === url;
+  }
+  document.addEventListener("notify", function (e) {
+    let n;
+    try {
+      n = JSON.parse(e.detail && e.detail.data);
+    } catch {
+      return;
+    }
+    if (!n || isOnScreen(n.url)) return;
+    if (n.sound) beep();
+    if (
+      !("Notification" in globalThis) || Notification.permission !== "granted"
+    ) {
+      return;
+    }
+    const note = new Notification(n.title, { body: n.body, tag: n.tag });
+    note.onclick = function () {
+      globalThis.focus();
+      location.assign(n.url);
+      note.close();
+    };
+  });
+})();
+
+// The rich composer (F21–F23, F30) and collision notices. Everything here
+// improves a plain form that also works without it.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function composerOf(el) {
+    return el && el.closest ? el.closest("form.composer") : null;
+  }
+  function boxOf(form) {
+    return form ? form.querySelector("textarea[name=body]") : null;
+  }
+  function messages(form) {
+    try {
+      return JSON.parse(form.dataset.messages || "{}");
+    } catch {
+      return {};
+    }
+  }
+  function fill(template, vars) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (m, k) {
+      return k in vars ? String(vars[k]) : m;
+    });
+  }
+  function changed(box) {
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  // ---- formatting: WhatsApp markup, toggled around the selection ----
+  const MARKS = { bold: "*", italic: "_", strike: "~", mono: "```" };
+  function wrap(box, mark) {
+    const v = box.value;
+    let s = box.selectionStart;
+    let e = box.selectionEnd;
+    // markers hug the text: leave surrounding spaces out of the selection
+    while (s < e && /\s/.test(v[s])) s++;
+    while (e > s && /\s/.test(v[e - 1])) e--;
+    const n = mark.length;
+    if (v.slice(s - n, s) === mark && v.slice(e, e + n) === mark) {
+      box.setRangeText(v.slice(s, e), s - n, e + n, "select");
+    } else if (s === e) {
+      box.setRangeText(mark + mark, s, e, "end");
+      box.selectionStart = box.selectionEnd = s + n;
+    } else {
+      box.setRangeText(mark + v.slice(s, e) + mark, s, e, "select");
+      box.selectionStart = s + n;
+      box.selectionEnd = e + n;
+    }
+  }
+  function list(box, numbered) {
+    const v = box.value;
+    const s = v.lastIndexOf("\n", box.selectionStart - 1) + 1;
+    let e = v.indexOf("\n", box.selectionEnd);
+    if (e < 0) e = v.length;
+    const lines = v.slice(s, e).split("\n");
+    const marked = numbered ? /^\d{1,3}\. / : /^[-*] /;
+    const off = lines.every(function (l) {
+      return !l || marked.test(l);
+    });
+    let k = 0;
+    const out = lines.map(function (l) {
+      if (off) return l.replace(marked, "");
+      if (!l.trim()) return l;
+      const bare = l.replace(/^([-*]|\d{1,3}\.) /, "");
+      k++;
+      return (numbered ? k + ". " : "- ") + bare;
+    }).join("\n");
+    box.setRangeText(out, s, e, "select");
+  }
+  function format(box, name) {
+    if (name === "bullets") list(box, false);
+    else if (name === "numbers") list(box, true);
+    else if (MARKS[name]) wrap(box, MARKS[name]);
+    box.focus();
+    changed(box);
+  }
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest && e.target.closest("[data-format]");
+    if (!b) return;
+    const box = boxOf(composerOf(b));
+    if (box && !box.disabled) format(box, b.dataset.format);
+  });
+  document.addEventListener("keydown", function (e) {
+    const box = e.target;
+    if (!box || box.name !== "body" || !composerOf(box)) return;
+    if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+    let name = null;
+    const k = e.key.toLowerCase();
+    if (!e.shiftKey && k === "b") name = "bold";
+    else if (!e.shiftKey && k === "i") name = "italic";
+    else if (!e.shiftKey && k === "e") name = "mono";
+    else if (e.shiftKey && k === "x") name = "strike";
+    else if (e.shiftKey && e.code === "Digit8") name = "bullets";
+    else if (e.shiftKey && e.code === "Digit7") name = "numbers";
+    if (!name) return;
+    e.preventDefault();
+    format(box, name);
+  });
+
+  // ---- emoji: insert at the cursor; search by name as you type ----
+  const fold = function (s) {
+    return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  };
+  function insertText(box, text) {
+    const s = box.selectionStart;
+    box.focus();
+    box.setRangeText(text, s, box.selectionEnd, "end");
+    changed(box);
+  }
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest && e.target.closest("[data-emoji]");
+    if (!b) return;
+    const form = composerOf(b);
+    const box = boxOf(form);
+    if (!box || box.disabled) return;
+    insertText(box, b.textContent);
+    const picker = b.closest("details");
+    if (picker) picker.open = false;
+  });
+  function filterEmoji(input) {
+    const grid = input.closest(".emoji-grid");
+    const words = fold(input.value).split(/\s+/).filter(Boolean);
+    let any = false;
+    grid.querySelectorAll(".emoji-group").forEach(function (g) {
+      let shown = 0;
+      g.querySelectorAll("[data-emoji]").forEach(function (b) {
+        const ok = words.every(function (w) {
+          return b.dataset.name.indexOf(w) >= 0;
+        });
+        b.hidden = !ok;
+        if (ok) shown++;
+      });
+      g.hidden = shown === 0;
+      if (shown) any = true;
+    });
+    const none = grid.querySelector(".emoji-none");
+    if (none) none.hidden = any;
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.classList && e.target.classList.contains("emoji-search")) {
+      filterEmoji(e.target);
+    }
+  });
+  document.addEventListener("keydown", function (e) {
+    const input = e.target;
+    if (!input.classList || !input.classList.contains("emoji-search")) return;
+    if (e.key !== "Enter") return;
+    // Enter picks the first match (and never sends the reply)
+    e.preventDefault();
+    const first = input.closest(".emoji-grid")
+      .querySelector("[data-emoji]:not([hidden])");
+    if (first && !first.closest("[hidden]")) first.click();
+  });
+
+  // ---- attachments: picker, drag and drop, paste; checked, then uploaded ----
+  function sizeText(n) {
+    return n >= 1e6
+      ? Math.round(n / 1e5) / 10 + " MB"
+      : Math.max(1, Math.round(n / 1e3)) + " KB";
+  }
+  function chips(form) {
+    return Array.from(form.querySelectorAll(".att-list > .att-chip"))
+      .filter(function (li) {
+        return !li.classList.contains("refused");
+      });
+  }
+  function refuse(form, name, text) {
+    const li = document.createElement("li");
+    li.className = "att-chip refused";
+    li.setAttribute("role", "alert");
+    const span = document.createElement("span");
+    span.className = "error";
+    span.textContent = text;
+    li.append(span, removeButton(form, name));
+    form.querySelector(".att-list").append(li);
+  }
+  function removeButton(form, name) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "quiet remove";
+    b.dataset.removeAttachment = "";
+    b.setAttribute(
+      "aria-label",
+      fill(messages(form)["upload.remove"], { name: name }),
+    );
+    b.textContent = "×";
+    return b;
+  }
+  /** The channel's rules, as the server sent them: null when they pass. */
+  function problem(form, file, adding) {
+    const m = messages(form);
+    let limits;
+    try {
+      limits = JSON.parse(form.dataset.limits);
+    } catch {
+      return null;
+    }
+    const current = chips(form);
+    if (current.length + adding > limits.maxFiles) {
+      return fill(m["upload.too_many"], { max: limits.maxFiles });
+    }
+    if (file.type) {
+      const max = limits.types[file.type];
+      if (max === undefined) {
+        return fill(m["upload.type"], { name: file.name, type: file.type });
+      }
+      if (file.size > max) {
+        return fill(m["upload.too_large"], {
+          name: file.name,
+          max: sizeText(max),
+        });
+      }
+    }
+    if (limits.maxTotal) {
+      const total = current.reduce(function (s, li) {
+        return s + Number(li.dataset.size || 0);
+      }, file.size);
+      if (total > limits.maxTotal) {
+        return fill(m["upload.total_too_large"], {
+          max: sizeText(limits.maxTotal),
+        });
+      }
+    }
+    return null;
+  }
+  /** A small JPEG of an image, drawn in the browser (the bubble's preview). */
+  function thumbnail(file) {
+    if (!/^image\/(jpeg|png|gif|webp)$/.test(file.type)) {
+      return Promise.resolve(null);
+    }
+    if (typeof createImageBitmap !== "function") return Promise.resolve(null);
+    return createImageBitmap(file).then(function (img) {
+      const scale = Math.min(1, 320 / Math.max(img.width, img.height));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.max(1, Math.round(img.width * scale));
+      canvas.height = Math.max(1, Math.round(img.height * scale));
+      canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+      return new Promise(function (resolve) {
+        canvas.toBlob(resolve, "image/jpeg", 0.7);
+      });
+    }).catch(function () {
+      return null;
+    });
+  }
+  function upload(form, file, opts) {
+    const m = messages(form);
+    const li = document.createElement("li");
+    li.className = "att-chip uploading";
+    li.dataset.size = String(file.size);
+    const preview = opts && opts.preview;
+    if (preview) li.append(preview);
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = (opts && opts.label) || file.name;
+    const bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    const pct = document.createElement("span");
+    pct.className = "pct";
+    pct.textContent = fill(m["upload.progress"], { percent: 0 });
+    li.append(name, bar, pct);
+    form.querySelector(".att-list").append(li);
+    const body = new FormData();
+    body.append("file", file, file.name);
+    if (opts && opts.voice) body.append("voice", "1");
+    const token = form.querySelector("input[name=_csrf]");
+    const ready = opts && opts.voice ? Promise.resolve(null) : thumbnail(file);
+    ready.then(function (thumb) {
+      if (thumb) {
+        body.append("thumb", thumb, "thumb.jpg");
+        if (!preview) {
+          const img = document.createElement("img");
+          img.alt = "";
+          img.src = URL.createObjectURL(thumb);
+          li.prepend(img);
+        }
+      }
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.dataset.upload);
+      if (token) xhr.setRequestHeader("X-CSRF-Token", token.value);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (!e.lengthComputable) return;
+        const p = Math.round(e.loaded / e.total * 100);
+        bar.value = p;
+        pct.textContent = fill(m["upload.progress"], { percent: p });
+      });
+      xhr.addEventListener("load", function () {
+        if (xhr.status === 200) {
+          const tpl = document.createElement("template");
+          tpl.innerHTML = xhr.responseText.trim();
+          const done = tpl.content.firstElementChild;
+          if (done) {
+            const keep = li.querySelector("img, audio");
+            if (keep) done.prepend(keep);
+            li.replaceWith(done);
+            return;
+          }
+        }
+        fail(xhr.status >= 400 && xhr.status < 500 ? xhr.responseText : "");
+      });
+      xhr.addEventListener("error", function () {
+        fail("");
+      });
+      xhr.send(body);
+    });
+    function fail(text) {
+      li.remove();
+      refuse(
+        form,
+        file.name,
+        text || fill(m["upload.failed"], { name: file.name }),
+      );
+    }
+  }
+  function attach(form, files) {
+    const list = Array.from(files || []);
+    list.forEach(function (file) {
+      const why = problem(form, file, 1);
+      if (why) refuse(form, file.name, why);
+      else upload(form, file);
+    });
+  }
+  document.addEventListener("change", function (e) {
+    const input = e.target;
+    if (input.type !== "file" || input.name !== "files") return;
+    const form = composerOf(input);
+    if (!form || !form.dataset.upload) return;
+    attach(form, input.files);
+    // uploaded on their own: the reply posts their tokens, not the bytes
+    input.value = "";
+  });
+  document.addEventListener("paste", function (e) {
+    const form = composerOf(e.target);
+    const files = e.clipboardData && e.clipboardData.files;
+    if (!form || !form.dataset.upload || !files || files.length === 0) return;
+    e.preventDefault();
+    attach(form, files);
+  });
+  function dragsFiles(e) {
+    return e.dataTransfer &&
+      Array.from(e.dataTransfer.types || []).indexOf("Files") >= 0;
+  }
+  document.addEventListener("dragover", function (e) {
+    const form = composerOf(e.target);
+    if (!form || !form.dataset.upload || !dragsFiles(e)) return;
+    e.preventDefault();
+    form.classList.add("dropping");
+  });
+  document.addEventListener("dragleave", function (e) {
+    const form = composerOf(e.target);
+    if (form && !form.contains(e.relatedTarget)) {
+      form.classList.remove("dropping");
+    }
+  });
+  document.addEventListener("drop", function (e) {
+    const form = composerOf(e.target);
+    if (!form || !form.dataset.upload || !dragsFiles(e)) return;
+    e.preventDefault();
+    form.classList.remove("dropping");
+    attach(form, e.dataTransfer.files);
+  });
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest && e.target.closest("[data-remove-attachment]");
+    if (!b) return;
+    const li = b.closest(".att-chip");
+    const media = li && li.querySelector("img, audio");
+    if (media && media.src.startsWith("blob:")) URL.revokeObjectURL(media.src);
+    if (li) li.remove();
+  });
+  // a reply waits for its files: sending mid-upload would leave them out
+  document.addEventListener("submit", function (e) {
+    const form = e.target;
+    if (!form.classList || !form.classList.contains("composer")) return;
+    if (!form.querySelector(".att-chip.uploading")) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    const list = form.querySelector(".att-list");
+    if (list && !list.querySelector(".wait")) {
+      const li = document.createElement("li");
+      li.className = "att-chip refused wait";
+      li.setAttribute("role", "alert");
+      li.textContent = messages(form)["upload.wait"] || "";
+      list.append(li);
+      setTimeout(function () {
+        li.remove();
+      }, 3000);
+    }
+  }, true);
+
+  // ---- voice notes (WhatsApp): record, preview, then upload as one ----
+  let recording = null;
+  function pickType() {
+    const types = ["audio/ogg;codecs=opus", "audio/webm;codecs=opus"];
+    for (const t of types) {
+      if (globalThis.MediaRecorder && MediaRecorder.isTypeSupported(t)) {
+        return t;
+      }
+    }
+    return "";
+  }
+  function stopRecording() {
+    if (recording) recording.recorder.stop();
+  }
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest && e.target.closest("[data-record]");
+    if (!b) return;
+    const form = composerOf(b);
+    const m = messages(form);
+    if (recording) {
+      stopRecording();
+      return;
+    }
+    const type = pickType();
+    if (!type || !navigator.mediaDevices) {
+      refuse(form, "", m["voice.unsupported"]);
+      return;
+    }
+    navigator.mediaDevices.getUserMedia({ audio: true }).then(function (s) {
+      const recorder = new MediaRecorder(s, { mimeType: type });
+      const parts = [];
+      const started = Date.now();
+      const status = document.createElement("li");
+      status.className = "att-chip recording";
+      status.setAttribute("role", "status");
+      form.querySelector(".att-list").append(status);
+      const tick = setInterval(function () {
+        const secs = Math.round((Date.now() - started) / 1000);
+        status.textContent = fill(m["voice.recording"], { seconds: secs });
+        // WhatsApp takes 16 MB; five minutes of Opus is far below it
+        if (secs >= 300) stopRecording();
+      }, 250);
+      recording = { recorder: recorder };
+      b.setAttribute("aria-pressed", "true");
+      b.setAttribute("aria-label", b.dataset.labelStop);
+      b.title = b.dataset.labelStop;
+      recorder.addEventListener("dataavailable", function (ev) {
+        if (ev.data.size) parts.push(ev.data);
+      });
+      recorder.addEventListener("stop", function () {
+        clearInterval(tick);
+        status.remove();
+        s.getTracks().forEach(function (track) {
+          track.stop();
+        });
+        recording = null;
+        b.setAttribute("aria-pressed", "false");
+        b.setAttribute("aria-label", b.dataset.labelRecord);
+        b.title = b.dataset.labelRecord;
+        const blob = new Blob(parts, { type: type.split(";")[0] });
+        if (!blob.size) return;
+        const ext = type.indexOf("ogg") >= 0 ? "ogg" : "webm";
+        const file = new File([blob], "voice-note." + ext, { type: blob.type });
+        const audio = document.createElement("audio");
+        audio.controls = true;
+        audio.src = URL.createObjectURL(blob);
+        upload(form, file, {
+          voice: true,
+          preview: audio,
+          label: m["message.voice_note"],
+        });
+      });
+      recorder.start(1000);
+      status.textContent = fill(m["voice.recording"], { seconds: 0 });
+    }).catch(function () {
+      refuse(form, "", m["voice.mic_denied"]);
+    });
+  });
+
+  // ---- collision detection: "I am writing" pings, and stale notices ----
+  let lastPing = 0;
+  document.addEventListener("input", function (e) {
+    const box = e.target;
+    if (!box || box.name !== "body" || !box.value) return;
+    const form = composerOf(box);
+    if (!form || !form.dataset.typing) return;
+    const now = Date.now();
+    if (now - lastPing < 3000) return;
+    lastPing = now;
+    const token = form.querySelector("input[name=_csrf]");
+    fetch(form.dataset.typing, {
+      method: "POST",
+      headers: { "X-CSRF-Token": token ? token.value : "" },
+      keepalive: true,
+    }).catch(function () {});
+  });
+  function expireTyping() {
+    document.querySelectorAll(".typing [data-ttl]:not([data-timed])")
+      .forEach(function (span) {
+        span.dataset.timed = "1";
+        setTimeout(function () {
+          span.remove();
+        }, Number(span.dataset.ttl) || 6000);
+      });
+  }
+  document.addEventListener("htmx:sse:after:message", expireTyping);
+  document.addEventListener("htmx:after:swap", expireTyping);
+  // a new message from the typist ends their notice at once
+  document.addEventListener("htmx:after:swap", function () {
+    lastPing = 0;
+  });
+
+  // ---- call / meeting: the server says where to go (HX-Trigger) ----
+  document.addEventListener("bandeja:open", function (e) {
+    const url = e.detail && e.detail.url;
+    if (typeof url !== "string") return;
+    if (/^https?:/i.test(url)) globalThis.open(url, "_blank", "noopener");
+    else if (/^(tel|sip|callto):/i.test(url)) location.href = url;
   });
 })();

@@ -272,7 +272,7 @@ Deno.test("the contact panel shows details, a call link, a meeting link and only
       loggedIn(t, "maria"),
     ]);
     const ids = await demoIds(t.db);
-    const johnConvs = ids.conversations.filter((c, i) => i === 1 || i === 3);
+    const johnConvs = ids.conversations.filter((_, i) => i === 1 || i === 3);
     const panel = await text(
       await ana.request(`/conversations/${johnConvs[0].id}/panel/contact`, {
         headers: { "hx-request": "true" },

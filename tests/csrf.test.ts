@@ -7,6 +7,14 @@ import {
   type TestApp,
   testApp,
 } from "./helpers.ts";
+import { addAudience } from "../services/campaign_audience.ts";
+import {
+  createCampaign,
+  pauseCampaign,
+  startCampaign,
+} from "../services/campaigns.ts";
+import { findUser } from "../services/users.ts";
+import { hashToken } from "../services/auth.ts";
 
 /**
  * Every state-changing route of the app, as Hono registers it. A new non-GET
@@ -26,6 +34,14 @@ interface StateChangingRoute {
   /** puts the database in the state where `form` succeeds */
   setup?: (t: TestApp) => Promise<void>;
 }
+
+/** The message form of a campaign's page. */
+const CAMPAIGN_MESSAGE = {
+  name: "Forged campaign",
+  body: "Forged text",
+  quiet_from: "08:00",
+  quiet_until: "21:00",
+};
 
 const STATE_CHANGING: StateChangingRoute[] = [
   {
@@ -82,7 +98,160 @@ const STATE_CHANGING: StateChangingRoute[] = [
   { route: "POST /inboxes/:inboxId/canned/:id" },
   { route: "POST /inboxes/:inboxId/canned/:id/delete" },
   { route: "POST /prefs/tags" },
+  // the team side: chats, presence, queues, notifications, numbers
+  {
+    route: "POST /chats/direct",
+    form: { user_id: "4" },
+    setup: (t) => expectUser(t, 4, "luis@demo.test"),
+  },
+  { route: "POST /chats", form: { name: "Night shift", member: "4" } },
+  {
+    route: "POST /chats/:id/messages",
+    form: { body: "Forged chat message", client_key: "csrf-chat-0001" },
+    setup: teamChat,
+  },
+  { route: "POST /chats/:id/read", form: {}, setup: teamChat },
+  {
+    route: "POST /chats/:id/members",
+    form: { member: "2" },
+    setup: teamChat,
+  },
+  {
+    route: "POST /chats/:id/members/:userId/remove",
+    path: "/chats/1/members/4/remove",
+    form: {},
+    setup: teamChat,
+  },
+  { route: "POST /chats/:id/leave", form: {}, setup: teamChat },
+  {
+    route: "POST /me/status",
+    form: { status: "available", message: "Back at 3" },
+  },
+  { route: "POST /me/queues/:inboxId", form: { active: "0" } },
+  {
+    route: "POST /me/notifications/:inboxId",
+    form: { level: "all", sound: "1" },
+  },
+  // admins and managers only: ana's allowed request is refused after CSRF
+  { route: "POST /admin/numbers/:id/personal" },
+  { route: "POST /admin/numbers/:id/inbox" },
+  { route: "POST /inboxes/:inboxId/auto-assignment" },
+  // campaigns: campaign 1 is ana's, on the Support line (number 1)
+  { route: "POST /campaigns", form: { name: "Forged", number_id: "1" } },
+  {
+    route: "POST /campaigns/:id",
+    form: CAMPAIGN_MESSAGE,
+    setup: (t) => campaign(t, "draft"),
+  },
+  {
+    route: "POST /campaigns/:id/audience",
+    form: { source: "list", text: "+15552000001\n+15552000002" },
+    setup: (t) => campaign(t, "draft"),
+  },
+  {
+    route: "POST /campaigns/:id/recipients/:recipientId/remove",
+    form: {},
+    setup: (t) => campaign(t, "draft"),
+  },
+  {
+    route: "POST /campaigns/:id/start",
+    form: CAMPAIGN_MESSAGE,
+    setup: (t) => campaign(t, "draft"),
+  },
+  {
+    route: "POST /campaigns/:id/pause",
+    form: {},
+    setup: (t) => campaign(t, "running"),
+  },
+  {
+    route: "POST /campaigns/:id/resume",
+    form: {},
+    setup: (t) => campaign(t, "paused"),
+  },
+  {
+    route: "POST /campaigns/:id/cancel",
+    form: {},
+    setup: (t) => campaign(t, "running"),
+  },
+  // the rich composer and thread: conversation 1 is Carmen's (SMS), and
+  // message 1 her first message
+  { route: "POST /conversations/:id/uploads" },
+  { route: "POST /conversations/:id/typing", form: {} },
+  { route: "POST /messages/:id/reactions", form: { emoji: "👍" } },
+  { route: "POST /conversations/:id/call", form: {} },
+  {
+    route: "POST /conversations/:id/meeting",
+    form: {},
+    setup: (t) => {
+      t.deps.config.meetingUrlTemplate = "https://meet.example.test/{room}";
+      return Promise.resolve();
+    },
+  },
+  { route: "POST /conversations/:id/survey", form: {} },
+  {
+    // the customer's public page: no session, the Origin check alone
+    route: "POST /s/:token",
+    path: "/s/csrf-survey-token-0001",
+    form: { rating: "5" },
+    session: false,
+    setup: async (t) => {
+      const now = Date.now();
+      await t.db.client.execute({
+        sql: `insert into surveys (conversation_id, token_hash, created_at,
+          expires_at) values (1, ?, ?, ?)`,
+        args: [await hashToken("csrf-survey-token-0001"), now, now + 3600_000],
+      });
+    },
+  },
 ];
+
+/** Campaign 1, ana's, to one recipient (id 1), in the given state. */
+async function campaign(t: TestApp, state: "draft" | "running" | "paused") {
+  await expectUser(t, 3, "ana@demo.test");
+  const ana = (await findUser(t.db.orm, 3))!;
+  const c = await createCampaign(t.db, t.clock, ana, {
+    name: "Campaign",
+    numberId: 1,
+  });
+  assert.equal(c.id, 1);
+  await addAudience(t.db, t.clock, ana, c.id, {
+    kind: "list",
+    text: "+15552000009",
+  });
+  if (state === "draft") return;
+  await startCampaign(t.db, t.clock, ana, c.id, {
+    name: "Campaign",
+    body: "Hello",
+    quietStart: 21 * 60,
+    quietEnd: 8 * 60,
+    scheduledAt: null,
+  });
+  if (state === "paused") await pauseCampaign(t.db, t.clock, ana, c.id);
+}
+
+/** The demo ids the forms above name (users are seeded in a fixed order). */
+async function expectUser(t: TestApp, id: number, email: string) {
+  const rs = await t.db.client.execute({
+    sql: "select email from users where id = ?",
+    args: [id],
+  });
+  assert.equal(rs.rows[0]?.email, email);
+}
+
+/** Team chat 1, started by ana (3) with luis (4), and a message from luis. */
+async function teamChat(t: TestApp) {
+  await expectUser(t, 3, "ana@demo.test");
+  await expectUser(t, 4, "luis@demo.test");
+  await t.db.client.batch([
+    `insert into chats (id, kind, name, created_by, created_at, last_message_at)
+      values (1, 'team', 'Ops', 3, 0, 0)`,
+    `insert into chat_members (chat_id, user_id, joined_at)
+      values (1, 3, 0), (1, 4, 0)`,
+    `insert into chat_messages (id, chat_id, user_id, body, created_at)
+      values (1, 1, 4, 'Hi', 0)`,
+    "update chats set last_message_id = 1 where id = 1",
+  ], "write");
+}
 
 const EXEMPT = /^\/webhooks\//;
 

@@ -50,6 +50,14 @@ export function activityText(t: T, a: Activity): string {
       });
     case "contact_linked":
       return t("activity.contact_linked", { actor, contact: d.contact ?? "" });
+    case "call":
+      return t("activity.call", { actor, number: d.number ?? "" });
+    case "meeting":
+      return t("activity.meeting", { actor });
+    case "survey_answered":
+      return t(d.via === "sms" ? "activity.survey_sms" : "activity.survey", {
+        rating: d.rating ?? 0,
+      }) + (d.comment ? ` “${d.comment}”` : "");
   }
 }
 
@@ -61,6 +69,18 @@ export function ActivityLine({ t, activity }: { t: T; activity: Activity }) {
       data-seq={activitySeq(activity)}
     >
       {activityText(t, activity)}
+      {activity.kind === "meeting" && activity.detail.url && (
+        <>
+          {" · "}
+          <a
+            href={activity.detail.url}
+            target="_blank"
+            rel="noopener noreferrer"
+          >
+            {t("activity.meeting_join")}
+          </a>
+        </>
+      )}
       {" · "}
       <time datetime={new Date(activity.createdAt).toISOString()}>
         {t.time(activity.createdAt)}

@@ -14,7 +14,7 @@ export interface AppPageProps {
   user: User;
   title: string;
   /** which header link is the current page */
-  current?: "contacts" | "favourites";
+  current?: "contacts" | "favourites" | "campaigns" | "surveys";
   children?: Child;
 }
 
@@ -42,6 +42,19 @@ export function AppPage(props: AppPageProps) {
             aria-current={current === "favourites" ? "page" : undefined}
           >
             {t("nav.favourites")}
+          </a>
+          <a
+            href="/campaigns"
+            aria-current={current === "campaigns" ? "page" : undefined}
+          >
+            {t("nav.campaigns")}
+          </a>
+          <a href="/chats">{t("chats.title")}</a>
+          <a
+            href="/reports/surveys"
+            aria-current={current === "surveys" ? "page" : undefined}
+          >
+            {t("nav.surveys")}
           </a>
         </nav>
         <form method="post" action="/logout">

@@ -4,6 +4,7 @@
  * checkbox hides tags at once (CSS :has) and htmx saves the choice.
  */
 import type { T } from "../i18n/translate.ts";
+import { isInboxManager } from "../services/inbox_settings.ts";
 import type { User } from "../services/users.ts";
 
 export interface InboxMenuProps {
@@ -24,8 +25,13 @@ export function InboxMenu(
         <a href="/contacts">{t("nav.contacts")}</a>
         <a href="/contacts?fav=1">{t("nav.favourites")}</a>
         <a href={`/inboxes/${inboxId}/canned`}>{t("canned.title")}</a>
-        {(user.role === "admin" || user.role === "manager") && (
+        <a href={`/inboxes/${inboxId}/history`}>{t("history.link")}</a>
+        <a href="/campaigns">{t("nav.campaigns")}</a>
+        {isInboxManager(user) && (
           <a href={`/inboxes/${inboxId}/settings`}>{t("settings.link")}</a>
+        )}
+        {user.role === "admin" && (
+          <a href="/admin/numbers">{t("numbers.title")}</a>
         )}
         <form
           method="post"

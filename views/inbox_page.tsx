@@ -9,6 +9,8 @@ import { InboxMenu } from "./inbox_menu.tsx";
 import { InboxSwitcher } from "./inbox_switcher.tsx";
 import { type AssetUrls, Layout } from "./layout.tsx";
 import { ThreadView } from "./thread.tsx";
+import type { TeamOverview } from "../services/team_overview.ts";
+import { TeamBar } from "./team_bar.tsx";
 
 export interface InboxPageProps {
   t: T;
@@ -26,6 +28,8 @@ export interface InboxPageProps {
   composerBody?: string;
   /** this user's "show tags in the list" preference */
   showTags?: boolean;
+  /** the team side of the header: chats, presence, personal numbers */
+  team?: TeamOverview;
   /** something else in the thread pane (the new-conversation form) */
   pane?: Child;
   /** the SSE stream starts after this event id: nothing between is lost */
@@ -45,7 +49,13 @@ export function InboxPage(props: InboxPageProps) {
       <a class="skip" href="#conv-list">{t("nav.skip")}</a>
       <header class="top">
         <span class="brand">{t("app.name")}</span>
-        <InboxSwitcher t={t} inboxes={inboxes} inboxId={inboxId} />
+        <InboxSwitcher
+          t={t}
+          inboxes={inboxes}
+          inboxId={inboxId}
+          numbers={props.team?.numbers}
+          numberId={props.list.filters.numberId}
+        />
         <InboxMenu
           t={t}
           user={user}
@@ -53,6 +63,22 @@ export function InboxPage(props: InboxPageProps) {
           csrfToken={csrfToken}
           showTags={props.showTags ?? true}
         />
+        {props.team && (
+          <TeamBar
+            t={t}
+            csrfToken={csrfToken}
+            me={user}
+            totals={props.team.totals}
+            back={`/inboxes/${inboxId}`}
+            team={inbox?.kind === "shared"
+              ? {
+                inboxId,
+                inboxName: inbox.name,
+                members: props.team.members,
+              }
+              : undefined}
+          />
+        )}
         <span
           id="live"
           class="live"

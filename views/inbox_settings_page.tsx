@@ -8,6 +8,8 @@ import type { Tag } from "../services/tags.ts";
 import type { User } from "../services/users.ts";
 import { ActionForm } from "./action_form.tsx";
 import { AppPage } from "./app_page.tsx";
+import type { AutoAssignmentSettings } from "../services/auto_assignment.ts";
+import { AutoAssignmentForm } from "./auto_assignment_form.tsx";
 import type { AssetUrls } from "./layout.tsx";
 import { TagChip } from "./tag_chip.tsx";
 import { TagColorPicker } from "./tag_color_picker.tsx";
@@ -19,6 +21,8 @@ export interface InboxSettingsPageProps {
   user: User;
   settings: InboxSettingsView;
   tags: Tag[];
+  /** round-robin auto-assignment (shared inboxes) */
+  autoAssignment?: AutoAssignmentSettings;
   /** a confirmation after a change that redirected here */
   saved?: boolean;
   error?: string;
@@ -81,6 +85,16 @@ export function InboxSettingsPage(props: InboxSettingsPageProps) {
           <button type="submit">{t("settings.save")}</button>
         </ActionForm>
       </section>
+
+      {s.inbox.kind === "shared" && props.autoAssignment && (
+        <AutoAssignmentForm
+          t={t}
+          inboxId={s.inbox.id}
+          csrfToken={csrfToken}
+          settings={props.autoAssignment}
+          errorTarget={errorTarget}
+        />
+      )}
 
       <section class="card">
         <h2>{t("settings.members")}</h2>

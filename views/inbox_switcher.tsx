@@ -3,6 +3,7 @@
  * Each option has an id so a live update can rewrite its label alone.
  */
 import type { T } from "../i18n/translate.ts";
+import type { ChannelNumber } from "../services/personal_numbers.ts";
 import {
   type InboxSummary,
   UNREAD_COUNT_CAP,
@@ -18,8 +19,17 @@ export function inboxOptionLabel(t: T, inbox: InboxSummary): string {
 }
 
 export function InboxSwitcher(
-  { t, inboxes, inboxId }: { t: T; inboxes: InboxSummary[]; inboxId: number },
+  { t, inboxes, inboxId, numbers, numberId }: {
+    t: T;
+    inboxes: InboxSummary[];
+    inboxId: number;
+    /** numbers of the user's personal inboxes: one entry each */
+    numbers?: ChannelNumber[];
+    /** the number the list is filtered to */
+    numberId?: number | null;
+  },
 ) {
+  const mine = numbers ?? [];
   return (
     <form method="get" action="/inboxes" class="switcher" id="inbox-switcher">
       <label class="visually-hidden" for="inbox-select">
@@ -33,15 +43,39 @@ export function InboxSwitcher(
         hx-target="body"
         hx-push-url="true"
       >
-        {inboxes.map((i) => (
-          <option
-            id={`inbox-opt-${i.id}`}
-            value={String(i.id)}
-            selected={i.id === inboxId}
-          >
-            {inboxOptionLabel(t, i)}
-          </option>
-        ))}
+        {inboxes.map((i) => {
+          const option = (
+            <option
+              id={`inbox-opt-${i.id}`}
+              value={String(i.id)}
+              selected={i.id === inboxId &&
+                !mine.some((n) => n.inboxId === i.id && n.id === numberId)}
+            >
+              {inboxOptionLabel(t, i)}
+            </option>
+          );
+          const own = mine.filter((n) =>
+            n.inboxId === i.id
+          );
+          if (i.kind !== "personal" || own.length === 0) {
+            return option;
+          }
+          // a personal inbox: one entry per number, each showing only its
+          // conversations (F5), and the inbox itself for all of them
+          return (
+            <optgroup label={t("switcher.personal", { name: i.name })}>
+              {option}
+              {own.map((n) => (
+                <option
+                  value={`${i.id}.${n.id}`}
+                  selected={i.id === inboxId && n.id === numberId}
+                >
+                  {n.label ? `${n.label} · ${n.e164}` : n.e164}
+                </option>
+              ))}
+            </optgroup>
+          );
+        })}
       </select>
       <noscript>
         <button type="submit" class="quiet">{t("nav.switch_inbox")}</button>

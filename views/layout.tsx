@@ -10,6 +10,8 @@ export interface AssetUrls {
   sse: string;
   upsert: string;
   segments: string;
+  /** the public survey page's own small stylesheet */
+  survey: string;
 }
 
 export interface LayoutProps {

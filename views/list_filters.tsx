@@ -88,7 +88,7 @@ export function ListFilterForm(
       hx-swap="outerHTML"
       hx-push-url="true"
       hx-sync="this:replace"
-      hx-trigger="submit, change, input changed delay:400ms from:find input[name=q]"
+      hx-trigger="submit, change, input changed delay:400ms from:#filter-q"
     >
       <input type="hidden" name="status" value={f.status} />
       <label class="visually-hidden" for="filter-q">{t("filter.search")}</label>

@@ -16,6 +16,7 @@ import { inboxOptionLabel } from "./inbox_switcher.tsx";
 import { MessageBubble } from "./message_bubble.tsx";
 import type { Activity } from "../services/activities.ts";
 import { ActivityLine } from "./activity_line.tsx";
+import { typingNoticeId } from "./typing_notice.tsx";
 
 /**
  * Moves (or adds) a row to its place. Only the default list (newest first,
@@ -152,5 +153,30 @@ export function ThreadReload(
       {loader(`#thread-head-${id}`, `/conversations/${id}/head`)}
       {loader(`#panel-details-${id}`, `/conversations/${id}/panel/details`)}
     </>
+  );
+}
+
+/**
+ * "Ana is replying…" in the conversation's open threads, for `ttl` ms
+ * (static/app.js clears it then; a newer ping replaces it).
+ */
+export function TypingUpdate(
+  { t, conversationId, userId, name, ttl }: {
+    t: T;
+    conversationId: number;
+    userId: number;
+    name: string;
+    ttl: number;
+  },
+) {
+  return (
+    <hx-partial
+      hx-target={`#${typingNoticeId(conversationId)}`}
+      hx-swap="innerHTML"
+    >
+      <span data-user={String(userId)} data-ttl={String(Math.round(ttl))}>
+        {t("typing.replying", { name })}
+      </span>
+    </hx-partial>
   );
 }

@@ -1,49 +1,21 @@
-/** One message in a thread. Bodies are text: JSX escapes them. */
+/**
+ * One message in a thread. Bodies are text: JSX escapes them, formatting
+ * included (views/formatted_body.tsx).
+ */
 import type { MessageKey, T } from "../i18n/translate.ts";
-import type { AttachmentView } from "../services/attachments.ts";
 import type { ThreadMessage } from "../services/conversations.ts";
+import { FormattedBody } from "./formatted_body.tsx";
+import { MessageAttachment } from "./message_attachment.tsx";
+import { ReactionBar } from "./reaction_bar.tsx";
 
-function Attachment({ t, a }: { t: T; a: AttachmentView }) {
-  if (a.state === "pending") {
-    return <span class="att pending">{t("message.media_pending")}</span>;
-  }
-  if (a.state === "failed") {
-    return <span class="att failed">{t("message.media_failed")}</span>;
-  }
-  const url = `/media/${a.id}`;
-  const type = a.contentType ?? "";
-  if (type.startsWith("image/")) {
-    return (
-      <a class="att" href={url} target="_blank" rel="noopener">
-        <img
-          src={url}
-          alt={a.filename || t("message.attachment")}
-          loading="lazy"
-          width="160"
-        />
-      </a>
-    );
-  }
-  if (type.startsWith("audio/")) {
-    return (
-      <audio
-        class="att"
-        controls
-        preload="none"
-        src={url}
-        aria-label={a.isVoiceNote ? t("message.voice_note") : a.filename}
-      >
-      </audio>
-    );
-  }
-  return (
-    <a class="att file" href={url} download={a.filename || undefined}>
-      📎 {a.filename || t("message.attachment")}
-    </a>
-  );
-}
-
-export function MessageBubble({ t, msg }: { t: T; msg: ThreadMessage }) {
+export function MessageBubble(
+  { t, msg, reactionError }: {
+    t: T;
+    msg: ThreadMessage;
+    /** why the user's reaction was refused, shown under the picker */
+    reactionError?: string;
+  },
+) {
   const statusKey = `status.${msg.status}` as MessageKey;
   const failed = msg.direction === "out" &&
     (msg.status === "failed" || msg.status === "undelivered");
@@ -53,8 +25,9 @@ export function MessageBubble({ t, msg }: { t: T; msg: ThreadMessage }) {
       class={`msg ${msg.direction} ${msg.status}`}
       data-seq={String(msg.id).padStart(12, "0")}
     >
-      {msg.body}
-      {msg.attachments?.map((a) => <Attachment t={t} a={a} />)}
+      <FormattedBody body={msg.body} />
+      {msg.attachments?.map((a) => <MessageAttachment t={t} a={a} />)}
+      <ReactionBar t={t} msg={msg} error={reactionError} />
       <span class="meta">
         {msg.direction === "out" && msg.senderName && `${msg.senderName} · `}
         <time datetime={new Date(msg.createdAt).toISOString()}>

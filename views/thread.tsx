@@ -7,7 +7,10 @@ import type { T } from "../i18n/translate.ts";
 import type { FullThread } from "../services/thread_details.ts";
 import type { User } from "../services/users.ts";
 import { ActivityLine, activitySeq } from "./activity_line.tsx";
+import { mediaRules } from "../services/media_limits.ts";
 import { Composer } from "./composer.tsx";
+import { ConversationTools } from "./conversation_tools.tsx";
+import { TypingNotice } from "./typing_notice.tsx";
 import { MessageBubble } from "./message_bubble.tsx";
 import { ThreadHead } from "./thread_head.tsx";
 
@@ -46,6 +49,7 @@ export function ThreadView(
     <section
       class="thread"
       data-conversation={c.id}
+      data-channel={c.channel}
       aria-labelledby={`thread-title-${c.id}`}
     >
       <ThreadHead
@@ -72,6 +76,14 @@ export function ThreadView(
           {panel}
         </aside>
       </div>
+      <TypingNotice conversationId={c.id} />
+      <ConversationTools
+        t={t}
+        conversationId={c.id}
+        csrfToken={csrfToken}
+        meeting={!!thread.meeting}
+        blocked={!!thread.replyBlock}
+      />
       <Composer
         t={t}
         conversationId={c.id}
@@ -79,6 +91,12 @@ export function ThreadView(
         channel={c.channel}
         block={thread.replyBlock ?? null}
         body={composerBody}
+        media={thread.composer && mediaRules({
+          channel: thread.composer.channel,
+          provider: thread.composer.provider,
+          e164: thread.composer.numberE164,
+        })}
+        lastSeenId={thread.composer?.lastMessageId}
       />
     </section>
   );

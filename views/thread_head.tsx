@@ -30,7 +30,7 @@ export function ThreadHead(
       href={`${base}?panel=${tab}`}
       hx-get={`${base}/panel/${tab}`}
       hx-target={`#side-panel-${c.id}`}
-      hx-swap="innerHTML"
+      hx-swap="innerHTML scroll:top"
       aria-controls={`side-panel-${c.id}`}
     >
       {label}

@@ -1,0 +1,81 @@
+/**
+ * A started campaign's page. It listens to the events stream (delivery
+ * reports keep coming after the last send); a campaign signal there makes
+ * the hidden signal element fetch the progress again (at most once a
+ * second, whatever the campaign's pace).
+ */
+import type { T } from "../i18n/translate.ts";
+import type { CampaignView } from "../services/campaigns.ts";
+import type { User } from "../services/users.ts";
+import { AppPage } from "./app_page.tsx";
+import { CampaignHead } from "./campaign_head.tsx";
+import {
+  CampaignProgress,
+  type CampaignProgressProps,
+} from "./campaign_progress.tsx";
+import type { AssetUrls } from "./layout.tsx";
+
+export interface CampaignRunPageProps {
+  t: T;
+  assets: AssetUrls;
+  csrfToken: string;
+  user: User;
+  campaign: CampaignView;
+  progress: Omit<CampaignProgressProps, "t" | "campaign" | "csrfToken">;
+  /** the stream starts after this event id: nothing between is lost */
+  lastEventId: number;
+  message?: string;
+}
+
+export function CampaignRunPage(props: CampaignRunPageProps) {
+  const { t, campaign: c, csrfToken } = props;
+  return (
+    <AppPage
+      t={t}
+      assets={props.assets}
+      csrfToken={csrfToken}
+      user={props.user}
+      title={c.name}
+      current="campaigns"
+    >
+      <CampaignHead t={t} campaign={c} />
+      <p
+        id="live"
+        class="live"
+        data-state="connecting"
+        data-label-online={t("live.online")}
+        data-label-offline={t("live.reconnecting")}
+        data-label-reconnecting={t("live.reconnecting")}
+        role="status"
+      >
+        {t("live.connecting")}
+      </p>
+      <div
+        id="sse"
+        hx-sse:connect={`/events?after=${props.lastEventId}`}
+        hx-swap="none"
+      >
+      </div>
+      <div
+        id={`campaign-signal-${c.id}`}
+        class="campaign-signal"
+        hidden
+        hx-get={`/campaigns/${c.id}/progress`}
+        hx-trigger="campaignchanged throttle:1s"
+        hx-include="#recipient-filter, #recipients-page"
+        hx-target="#campaign-live"
+        hx-swap="outerMorph"
+      >
+      </div>
+      <p id="campaign-msg" class="action-msg" role="alert">
+        {props.message ?? ""}
+      </p>
+      <CampaignProgress
+        t={t}
+        campaign={c}
+        csrfToken={csrfToken}
+        {...props.progress}
+      />
+    </AppPage>
+  );
+}
