@@ -127,10 +127,13 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
     },
     referrerPolicy: "same-origin",
     xFrameOptions: "DENY",
+    // a route's own stricter header stays (media files: sandboxed CSP;
+    // survey links: no Referer carrying their token)
+    overwrite: false,
   }));
   app.use(compressText());
   // forms are small; uploads get their own limit on their own routes
-  const tooLarge = (c: Context) => c.text("Request body too large", 413);
+  const tooLarge = (c: Context) => c.text(c.get("t")("error.too_large"), 413);
   const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
   // a campaign's list of numbers may be a large CSV upload
   const listLimit = bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge });
@@ -174,7 +177,7 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
         return c.redirect(`/login${next}`, 302);
       }
       return c.text(
-        "Not logged in",
+        c.get("t")("error.logged_out"),
         401,
         c.req.header("hx-request") === "true"
           ? { "HX-Redirect": "/login" }

@@ -97,6 +97,7 @@ export const en = {
   "error.csrf": "This form expired. Reload the page and try again.",
   "error.bad_request": "The request was not valid.",
   "error.too_large": "That is too large.",
+  "error.logged_out": "Your session ended. Log in again.",
   "error.server": "Something went wrong on our side. Please try again.",
   "composer.opted_out":
     "This contact opted out (STOP) of messages from this number. They can opt back in by texting START.",
@@ -526,6 +527,23 @@ export const en = {
   "notify.team_chat": "{name} in {chat}",
   "me.title": "Status, queues and notifications",
   "me.link": "Status, queues and notifications",
+  "me.language_title": "Language and time zone",
+  "me.language": "Language",
+  "me.language_auto": "As my browser asks",
+  "me.time_zone": "Time zone",
+  "me.time_zone_hint":
+    "Dates and times show in this zone, for example America/Mexico_City. Empty means UTC.",
+  "shortcuts.title": "Keyboard shortcuts",
+  "shortcuts.next": "Next conversation",
+  "shortcuts.previous": "Previous conversation",
+  "shortcuts.reply": "Reply (focus the reply box)",
+  "shortcuts.close": "Close the conversation",
+  "shortcuts.help": "Show these shortcuts",
+  "shortcuts.dismiss": "Done",
+  // each language named in itself, whatever the page's language
+  "language.en": "English",
+  "language.es": "Español",
+  "me.bad_zone": "That is not a time zone we know, for example Europe/Madrid.",
   "personal.title": "Your personal numbers",
   "personal.hint":
     "Conversations on your personal numbers are yours alone. Add someone to share them.",

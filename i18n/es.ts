@@ -104,6 +104,7 @@ export const es: Record<MessageKey, string> = {
     "Este formulario caducó. Recarga la página y vuelve a intentarlo.",
   "error.bad_request": "La solicitud no es válida.",
   "error.too_large": "Es demasiado grande.",
+  "error.logged_out": "Tu sesión terminó. Vuelve a iniciar sesión.",
   "error.server": "Algo falló de nuestro lado. Inténtalo de nuevo.",
   "composer.opted_out":
     "Este contacto se dio de baja (STOP) de los mensajes de este número. Puede volver a darse de alta enviando START.",
@@ -536,6 +537,23 @@ export const es: Record<MessageKey, string> = {
   "notify.team_chat": "{name} en {chat}",
   "me.title": "Estado, colas y notificaciones",
   "me.link": "Estado, colas y notificaciones",
+  "me.language_title": "Idioma y zona horaria",
+  "me.language": "Idioma",
+  "me.language_auto": "El que pida mi navegador",
+  "me.time_zone": "Zona horaria",
+  "me.time_zone_hint":
+    "Las fechas y horas se muestran en esta zona, por ejemplo America/Mexico_City. Vacío es UTC.",
+  "shortcuts.title": "Atajos de teclado",
+  "shortcuts.next": "Conversación siguiente",
+  "shortcuts.previous": "Conversación anterior",
+  "shortcuts.reply": "Responder (ir al cuadro de respuesta)",
+  "shortcuts.close": "Cerrar la conversación",
+  "shortcuts.help": "Mostrar estos atajos",
+  "shortcuts.dismiss": "Listo",
+  // each language named in itself, whatever the page's language
+  "language.en": "English",
+  "language.es": "Español",
+  "me.bad_zone": "No conocemos esa zona horaria; por ejemplo, Europe/Madrid.",
   "personal.title": "Tus números personales",
   "personal.hint":
     "Las conversaciones de tus números personales son solo tuyas. Añade a alguien para compartirlas.",

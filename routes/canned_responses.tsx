@@ -110,7 +110,7 @@ cannedRoutes.post("/inboxes/:inboxId/canned/:id", async (c) => {
     c,
     inboxId,
     () =>
-      updateCanned(db, clock, currentUser(c), id, {
+      updateCanned(db, clock, currentUser(c), { inboxId, id }, {
         keyPhrase: input.key_phrase,
         body: input.body,
       }),
@@ -121,7 +121,11 @@ cannedRoutes.post("/inboxes/:inboxId/canned/:id/delete", async (c) => {
   const inboxId = param(c, "inboxId");
   const id = param(c, "id");
   const { db } = c.get("deps");
-  return await change(c, inboxId, () => deleteCanned(db, currentUser(c), id));
+  return await change(
+    c,
+    inboxId,
+    () => deleteCanned(db, currentUser(c), { inboxId, id }),
+  );
 });
 
 // what `/phrase` in the composer suggests (app.js asks as the user types)

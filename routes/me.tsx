@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { isMessageKey } from "../i18n/translate.ts";
+import { isMessageKey, LOCALES } from "../i18n/translate.ts";
 import { DomainError, NotFound } from "../services/errors.ts";
 import {
   NOTIFY_LEVELS,
@@ -13,6 +13,7 @@ import {
   setNotifyPref,
 } from "../services/notifications.ts";
 import { ownedPersonalInboxes } from "../services/personal_numbers.ts";
+import { setLanguage } from "../services/users.ts";
 import {
   queuesOf,
   setQueue,
@@ -38,6 +39,10 @@ const statusForm = z.object({
   ),
   message: z.string().max(500).default(""),
   back: localPath.optional(),
+});
+const languageForm = z.object({
+  locale: z.enum(["", ...LOCALES]).default(""),
+  time_zone: z.string().trim().max(64).default(""),
 });
 const queueForm = z.object({ active: z.enum(["0", "1"]) });
 const notifyForm = z.object({
@@ -105,6 +110,20 @@ meRoutes.post("/me/status", async (c) => {
   if (!isHtmx(c)) return c.redirect(input.back ?? "/me?saved=1", 303);
   // every copy of the user's badge on this page, at once
   return c.html(<PresenceUpdate t={c.get("t")} person={me} />);
+});
+
+meRoutes.post("/me/language", async (c) => {
+  const input = languageForm.parse(await c.req.parseBody());
+  try {
+    await setLanguage(c.get("deps").db, currentUser(c), {
+      locale: input.locale || null,
+      timeZone: input.time_zone || null,
+    });
+  } catch (err) {
+    return await refused(c, err);
+  }
+  // a full page load: the whole page changes language
+  return c.redirect("/me?saved=1", 303);
 });
 
 meRoutes.post("/me/queues/:inboxId", async (c) => {

@@ -28,7 +28,8 @@ export function fileResponse(
     "cache-control": cache,
     "content-disposition": INLINE.test(contentType) ? "inline" : "attachment",
     "x-content-type-options": "nosniff",
-    "content-security-policy": "default-src 'none'; sandbox",
+    "content-security-policy":
+      "default-src 'none'; sandbox; frame-ancestors 'none'",
     "accept-ranges": "bytes",
   };
   // one byte range (RFC 9110 §14): audio and video players seek with it,

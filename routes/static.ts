@@ -51,6 +51,9 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
     upsert: `vendor/hx-upsert-${HTMX_VERSION}.min.js`,
     segments: "sms_segments.js",
     survey: "survey.css",
+    // the icon before the manifest, which names it by its hashed URL
+    icon: "icon.svg",
+    manifest: "manifest.webmanifest",
   };
   const byPath = new Map<string, Asset>();
   const urls = {} as AssetUrls;
@@ -58,7 +61,12 @@ export async function loadStaticAssets(): Promise<StaticAssets> {
   for (
     const [key, file] of Object.entries(files) as [keyof AssetUrls, string][]
   ) {
-    const raw = await Deno.readFile(new URL(file, STATIC_DIR));
+    let raw = await Deno.readFile(new URL(file, STATIC_DIR));
+    if (key === "manifest") {
+      const text = new TextDecoder().decode(raw)
+        .replaceAll('"icon.svg"', JSON.stringify(urls.icon));
+      raw = new TextEncoder().encode(text);
+    }
     const hash = await shortHash(raw);
     const ext = file.slice(file.lastIndexOf("."));
     const asset: Asset = {

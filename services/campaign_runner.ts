@@ -40,6 +40,7 @@ import {
 } from "./campaigns.ts";
 import type { Clock } from "./clock.ts";
 import { appendEvents, type NewEvent } from "./events.ts";
+import { log } from "./log.ts";
 import { insertOutbound } from "./messages.ts";
 import { nextSendableAt, recipientZone } from "./quiet_hours.ts";
 
@@ -134,7 +135,12 @@ export class CampaignRunner {
       // a full batch: there may be more due right away
       if (moved > 0) this.#again = true;
     }, (err) => {
-      if (!this.#stopped) console.error("campaign runner failed", err);
+      if (!this.#stopped) {
+        log("error", "campaign runner failed", {
+          owner: this.owner,
+          error: err,
+        });
+      }
     }).finally(() => {
       this.#running = null;
       if (this.#stopped) return;

@@ -153,17 +153,33 @@ export async function createCanned(
   });
 }
 
+/** A canned response as its URL names it: the inbox it must be in, and its id. */
+export interface CannedRef {
+  inboxId: number;
+  id: number;
+}
+
+/** The canned response, if it is in the inbox its URL names. */
+async function requireCannedIn(tx: Conn, user: User, ref: CannedRef) {
+  const row = await requireCanned(tx, user, ref.id);
+  if (row.inboxId !== ref.inboxId) {
+    throw new NotFound("No such canned response");
+  }
+  return row;
+}
+
 /** Changes a canned response's key phrase and text. */
 export async function updateCanned(
   db: Db,
   clock: Clock,
   user: User,
-  id: number,
+  ref: CannedRef,
   input: CannedFields,
 ): Promise<CannedResponse> {
   const fields = clean(input);
+  const id = ref.id;
   return await db.write(async (tx) => {
-    const row = await requireCanned(tx, user, id);
+    const row = await requireCannedIn(tx, user, ref);
     if (await keyTaken(tx, row.inboxId, fields.keyPhrase, id)) {
       throw duplicate();
     }
@@ -177,11 +193,11 @@ export async function updateCanned(
 export async function deleteCanned(
   db: Db,
   user: User,
-  id: number,
+  ref: CannedRef,
 ): Promise<CannedResponse> {
   return await db.write(async (tx) => {
-    const row = await requireCanned(tx, user, id);
-    await tx.delete(cannedResponses).where(eq(cannedResponses.id, id));
+    const row = await requireCannedIn(tx, user, ref);
+    await tx.delete(cannedResponses).where(eq(cannedResponses.id, ref.id));
     return row;
   });
 }

@@ -1,7 +1,8 @@
 /** Users as the rest of the code sees them (never with the password hash). */
 import { eq } from "drizzle-orm";
-import type { Conn } from "../db/client.ts";
+import type { Conn, Db } from "../db/client.ts";
 import { users } from "../db/schema.ts";
+import { Invalid } from "./errors.ts";
 
 export type Role = "admin" | "manager" | "agent";
 
@@ -36,4 +37,35 @@ export async function findUser(
     eq(users.id, id),
   );
   return row;
+}
+
+/** Is `zone` an IANA time zone this runtime's Intl knows? */
+export function isTimeZone(zone: string): boolean {
+  if (!zone || zone.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The user's language and time zone; null means "as the browser asks"
+ * (Accept-Language) and UTC.
+ */
+export async function setLanguage(
+  db: Db,
+  user: User,
+  input: { locale: string | null; timeZone: string | null },
+): Promise<void> {
+  if (input.timeZone !== null && !isTimeZone(input.timeZone)) {
+    throw new Invalid(`unknown time zone ${input.timeZone}`, "me.bad_zone");
+  }
+  await db.write(async (tx) => {
+    await tx.update(users).set({
+      locale: input.locale,
+      timeZone: input.timeZone,
+    }).where(eq(users.id, user.id));
+  });
 }

@@ -948,3 +948,67 @@
     else if (/^(tel|sip|callto):/i.test(url)) location.href = url;
   });
 })();
+
+// Keyboard shortcuts for the inbox (issue 9): j/k open the next/previous
+// conversation of the list, r goes to the reply box, e closes the open
+// conversation, ? lists them (#shortcuts). Keys typed into a field, or
+// with a modifier, are left alone.
+(function () {
+  function isTyping(el) {
+    if (!el || !el.tagName) return false;
+    return /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable;
+  }
+  function rowLinks() {
+    return Array.prototype.slice.call(
+      document.querySelectorAll(".conv-list li > a[href]"),
+    );
+  }
+  function move(step) {
+    const links = rowLinks();
+    if (!links.length) return;
+    let at = links.indexOf(document.activeElement);
+    if (at < 0) {
+      at = links.findIndex(function (a) {
+        return a.getAttribute("aria-current") === "true";
+      });
+    }
+    const next = at < 0
+      ? (step > 0 ? 0 : links.length - 1)
+      : Math.max(0, Math.min(links.length - 1, at + step));
+    const link = links[next];
+    link.focus();
+    if (next !== at) link.click();
+  }
+  const actions = {
+    j: function () {
+      move(1);
+    },
+    k: function () {
+      move(-1);
+    },
+    r: function () {
+      const box = document.querySelector(".thread textarea[name=body]");
+      if (!box || box.disabled) return false;
+      box.focus();
+    },
+    e: function () {
+      const form = document.querySelector(
+        ".thread .head-actions form[action$='/close']",
+      );
+      if (!form) return false;
+      form.requestSubmit();
+    },
+    "?": function () {
+      const help = document.getElementById("shortcuts");
+      if (!help || help.open) return false;
+      help.showModal();
+    },
+  };
+  document.addEventListener("keydown", function (e) {
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
+    const action = actions[e.key];
+    if (!action) return;
+    if (action() !== false) e.preventDefault();
+  });
+})();

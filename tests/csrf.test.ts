@@ -127,6 +127,10 @@ const STATE_CHANGING: StateChangingRoute[] = [
     route: "POST /me/status",
     form: { status: "available", message: "Back at 3" },
   },
+  {
+    route: "POST /me/language",
+    form: { locale: "es", time_zone: "Europe/Madrid" },
+  },
   { route: "POST /me/queues/:inboxId", form: { active: "0" } },
   {
     route: "POST /me/notifications/:inboxId",

@@ -56,11 +56,12 @@ export function ComposerToolbar(
             class={`quiet fmt fmt-${f.name}`}
             data-format={f.name}
             title={`${t(f.key)} (${f.keys})`}
-            aria-label={t(f.key)}
             aria-keyshortcuts={f.keys.replace("Ctrl", "Control")}
             disabled={off}
           >
+            {/* a name in words, not the glyph (axe: label-content-name-mismatch) */}
             <span aria-hidden="true">{f.label}</span>
+            <span class="visually-hidden">{t(f.key)}</span>
           </button>
         ))}
       </span>

@@ -10,6 +10,7 @@ import { InboxSwitcher } from "./inbox_switcher.tsx";
 import { type AssetUrls, Layout } from "./layout.tsx";
 import { ThreadView } from "./thread.tsx";
 import type { TeamOverview } from "../services/team_overview.ts";
+import { ShortcutsHelp } from "./shortcuts_help.tsx";
 import { TeamBar } from "./team_bar.tsx";
 
 export interface InboxPageProps {
@@ -127,6 +128,7 @@ export function InboxPage(props: InboxPageProps) {
             : pane ?? <p class="empty">{t("thread.pick")}</p>}
         </div>
       </main>
+      <ShortcutsHelp t={t} />
     </Layout>
   );
 }

@@ -12,6 +12,10 @@ export interface AssetUrls {
   segments: string;
   /** the public survey page's own small stylesheet */
   survey: string;
+  /** the app's icon (SVG) */
+  icon: string;
+  /** the web app manifest; it names the icon by its hashed URL */
+  manifest: string;
 }
 
 export interface LayoutProps {
@@ -36,6 +40,9 @@ export function Layout({ t, title, assets, csrfToken, children }: LayoutProps) {
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{title}</title>
+          <meta name="theme-color" content="#0b63ce" />
+          <link rel="manifest" href={assets.manifest} />
+          <link rel="icon" href={assets.icon} type="image/svg+xml" />
           <link rel="stylesheet" href={assets.css} />
           <script src={assets.htmx} defer></script>
           <script src={assets.sse} defer></script>

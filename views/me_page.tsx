@@ -12,6 +12,7 @@ import type { User } from "../services/users.ts";
 import { AppPage } from "./app_page.tsx";
 import type { AssetUrls } from "./layout.tsx";
 import { QueueRow } from "./queue_row.tsx";
+import { LanguageForm } from "./language_form.tsx";
 import { StatusForm } from "./status_form.tsx";
 
 export interface MePageProps {
@@ -52,6 +53,8 @@ export function MePage(props: MePageProps) {
           hideLegend
         />
       </section>
+
+      <LanguageForm t={t} csrfToken={csrfToken} user={props.user} />
 
       <section class="card">
         <h2>{t("queue.title")}</h2>

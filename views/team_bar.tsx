@@ -39,7 +39,9 @@ export function TeamBar(props: TeamBarProps) {
         {t("chats.title")} <ChatsBadge t={t} count={totals.chats} />
       </a>
       <details class="inbox-menu status-menu">
-        <summary aria-label={t("presence.menu")}>
+        <summary>
+          {/* the name holds the badge's visible text too */}
+          <span class="visually-hidden">{t("presence.menu")}:</span>{" "}
           <PresenceBadge t={t} person={me} compact />
         </summary>
         <div class="menu-body">
