@@ -7,7 +7,10 @@
  *   login and logout: tests/auth.test.ts;
  * - signed media URLs that expire or are tampered with:
  *   tests/media.test.ts ("a signed media URL works without a session until
- *   it expires; an expired or tampered one gets 403").
+ *   it expires; an expired or tampered one gets 403");
+ * - a personal inbox is its owner's alone: tests/personal_numbers.test.ts;
+ * - webhook signatures and the survey link's expiry: tests/webhooks.test.ts,
+ *   tests/surveys.test.ts.
  *
  * Here: IDOR on every id-taking route, stored XSS through every text a
  * customer or agent writes, secure headers, the session fixation cases
@@ -425,7 +428,7 @@ Deno.test("luis gets 404 or 403 from every id-taking route naming a record of an
   }
 });
 
-Deno.test("ids in a form are checked like ids in the path: luis cannot reach Sales records through form fields", async () => {
+Deno.test("ids in a form or a query string are checked like ids in the path: luis cannot reach Sales records through them", async () => {
   const t = await testApp();
   try {
     const { params } = await idorFixtures(t);
@@ -476,7 +479,60 @@ Deno.test("ids in a form are checked like ids in the path: luis cannot reach Sal
       }
     }
     assert.deepEqual(failures, []);
+
+    // and ids in a query string
+    const report = await luis.request("/reports/surveys?inbox=2");
+    await report.body?.cancel();
+    assert.equal(report.status, 404, "a survey report of Sales");
+    const preview = await luis.request(
+      `/campaigns/${params["campaigns/:id"].visible}/preview?body=%7Bname%7D` +
+        `&preview_recipient=${params["recipients/:recipientId"].hidden}`,
+    );
+    const html = await preview.text();
+    assert.ok(preview.status === 200 || preview.status === 404);
+    assert.doesNotMatch(html, /2000001/, "a Sales campaign's recipient");
   } finally {
+    await t.close();
+  }
+});
+
+Deno.test("luis's live stream never carries what happens in Sales", async () => {
+  const t = await testApp();
+  const streams: LiveStream[] = [];
+  try {
+    const luis = await loggedIn(t, "luis");
+    const maria = await loggedIn(t, "maria");
+    const after = await latestEventId(t.db.orm);
+    const luisStream = await LiveStream.open(luis, after);
+    streams.push(luisStream);
+    const mariaStream = await LiveStream.open(maria, after);
+    streams.push(mariaStream);
+    const res = await t.app.request(
+      await whatsappRequest(
+        t.origin,
+        whatsappInbound({
+          from: "+15557770020",
+          text: "Quote for 80 desks, Sales only",
+          name: "Quiet Buyer",
+        }),
+      ),
+    );
+    await res.body?.cancel();
+    assert.equal(res.status, 200);
+    await accepted(
+      maria.post("/conversations/5/messages", {
+        body: "Sales reply, Sales only",
+        client_key: "sales-only-0001",
+      }),
+      "maria's reply",
+    );
+    await mariaStream.expect("80 desks");
+    await mariaStream.expect("Sales reply, Sales only");
+    // luis's stream had as long as maria's, and then some more
+    await luisStream.waitFor(() => false, 300);
+    assert.doesNotMatch(luisStream.text, /Sales only|Quiet Buyer|80 desks/);
+  } finally {
+    for (const s of streams) await s.close();
     await t.close();
   }
 });
@@ -614,9 +670,11 @@ Deno.test("text customers and agents write is shown escaped on every page and in
       }),
       "reply",
     );
-    // a file name loses everything up to its last slash: no </script>
+    // a file name loses everything up to its last slash (no </script>),
+    // and Deno's multipart parser cuts a file name at its first "=" (a
+    // runtime quirk): a payload without either
     const token = await uploaded(ana, 1, {
-      name: `${XSS_SHORT}.pdf`,
+      name: "<script>alert(1).pdf",
       bytes: PDF_MINIMAL,
       type: "application/pdf",
     });
@@ -648,12 +706,14 @@ Deno.test("text customers and agents write is shown escaped on every page and in
       `select (select count(*) from attachments where filename like ?) as files,
         (select count(*) from messages where body = ?) as bodies,
         (select count(*) from contacts where name = ?) as names`,
-      ["%<img src=x onerror=alert(1)>%", XSS, XSS],
+      ["%<script>alert(1)%", XSS, XSS],
     );
     assert.deepEqual(
       { ...stored[0] },
       { files: 2, bodies: 2, names: 2 },
-      "the customer's and the agent's payloads are stored",
+      `the customer's and the agent's payloads are stored: ${
+        JSON.stringify(await q(t, "select filename from attachments"))
+      }`,
     );
 
     const pages: [Client, string, boolean?][] = [
@@ -1084,5 +1144,107 @@ Deno.test("passwords, carrier secrets, session ids and CSRF tokens never reach t
     }
   } finally {
     await stack.stop();
+  }
+});
+
+Deno.test("a survey comment, a campaign's message and a recipient's name are shown escaped", async () => {
+  const t = await testApp();
+  try {
+    const ana = await loggedIn(t, "ana");
+    await q(
+      t,
+      `insert into surveys (conversation_id, token_hash, created_at,
+        expires_at) values (1, ?, ?, ?)`,
+      [await hashToken(SURVEY_TOKEN), Date.now(), Date.now() + 3600_000],
+    );
+    // the customer answers from their own browser, without a session
+    const customer = new Client(t);
+    await accepted(
+      customer.request(`/s/${SURVEY_TOKEN}`, {
+        method: "POST",
+        body: new URLSearchParams({ rating: "2", comment: XSS }),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      }),
+      "survey answer",
+    );
+    await accepted(
+      ana.post("/campaigns", { name: "Spring", number_id: "1" }),
+      "campaign",
+    );
+    const campaign = await idOf(t, "campaigns");
+    await accepted(
+      ana.post(`/campaigns/${campaign}/audience`, {
+        source: "hand",
+        number: "+15552000011",
+        name: XSS,
+      }),
+      "recipient",
+    );
+    await accepted(
+      ana.post(`/campaigns/${campaign}`, {
+        name: XSS,
+        body: `Hi {name}! ${XSS}`,
+        quiet_from: "08:00",
+        quiet_until: "21:00",
+      }),
+      "campaign message",
+    );
+    for (
+      const path of [
+        "/reports/surveys",
+        `/campaigns/${campaign}`,
+        `/campaigns/${campaign}/recipients`,
+        `/campaigns/${campaign}/preview?body=${encodeURIComponent(XSS)}`,
+        "/campaigns",
+      ]
+    ) {
+      assertEscaped(await page(ana, path), path);
+    }
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("what a URL or a search carries is echoed escaped (reflected XSS)", async () => {
+  const t = await testApp();
+  try {
+    const ana = await loggedIn(t, "ana");
+    const x = encodeURIComponent(XSS);
+    const short = encodeURIComponent(XSS_SHORT);
+    // [who, path, status, whether the page shows what it was given]
+    const pages: [Client, string, number, boolean][] = [
+      [new Client(t), `/login?next=${x}`, 200, true],
+      [ana, `/inboxes/1?q=${x}`, 200, true],
+      [ana, `/inboxes/1/list?q=${x}`, 200, false],
+      [ana, `/contacts?q=${x}`, 200, true],
+      [ana, `/contacts/results?q=${x}`, 200, true],
+      [ana, `/conversations/new?to=${x}`, 200, true],
+      [ana, `/conversations/new/contacts?to=${x}`, 200, false],
+      [ana, `/conversations/1?q=${x}&panel=contact`, 200, true],
+      [ana, `/conversations/1/panel/contact/search?q=${x}`, 200, true],
+      [ana, `/conversations/1/canned/suggest?q=${short}`, 200, false],
+      [ana, `/emoji?q=${short}`, 200, true],
+      [ana, `/s/${x}`, 404, false],
+    ];
+    for (const [client, path, status, echoes] of pages) {
+      const variants: Record<string, string>[] = [{}, { "hx-request": "true" }];
+      for (const headers of variants) {
+        const res = await client.request(path, { headers });
+        const html = await res.text();
+        assert.equal(res.status, status, `${path}: ${html.slice(0, 200)}`);
+        assertEscaped(html, path, echoes);
+      }
+    }
+    // a failed login shows the email it was given
+    const res = await new Client(t).request("/login", {
+      method: "POST",
+      body: new URLSearchParams({ email: XSS, password: "x", next: XSS }),
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
+    const html = await res.text();
+    assert.equal(res.status, 401);
+    assertEscaped(html, "the failed login page");
+  } finally {
+    await t.close();
   }
 });
