@@ -71,6 +71,9 @@ export class OutboxWorker {
   #abort = new AbortController();
   #unhook: (() => void) | null = null;
   #ownWrites = 0;
+  /** per number: the chain of this worker's sends, and the last's start */
+  #numberTurns = new Map<number, Promise<void>>();
+  #lastSendAt = new Map<number, number>();
 
   constructor(opts: OutboxOptions) {
     this.owner = opts.owner ?? crypto.randomUUID();
@@ -236,7 +239,36 @@ export class OutboxWorker {
   }
 
   async #process({ job, sendAt }: Claimed) {
-    const wait = sendAt - this.#o.clock();
+    let wait = sendAt - this.#o.clock();
+    // The claim planned this send's slot, but timers fire late on a busy
+    // machine: within this worker, also keep a number's sends at least one
+    // interval apart measured from the previous send's real start.
+    const interval = this.#o.ratePerSecond > 0
+      ? 1000 / this.#o.ratePerSecond
+      : 0;
+    let release = () => {};
+    if (job.kind === "send" && job.numberId !== null && interval > 0) {
+      const prev = this.#numberTurns.get(job.numberId) ?? Promise.resolve();
+      const turn = new Promise<void>((r) => (release = r));
+      const chained = prev.then(() => turn);
+      this.#numberTurns.set(job.numberId, chained);
+      chained.then(() => {
+        if (this.#numberTurns.get(job.numberId!) === chained) {
+          this.#numberTurns.delete(job.numberId!);
+        }
+      });
+      await prev;
+      const last = this.#lastSendAt.get(job.numberId) ?? 0;
+      wait = Math.max(wait, last + interval - this.#o.clock());
+    }
+    try {
+      await this.#processAt(job, wait);
+    } finally {
+      release();
+    }
+  }
+
+  async #processAt(job: Job, wait: number) {
     if (wait > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, wait);
@@ -257,6 +289,9 @@ export class OutboxWorker {
         }).where(and(eq(jobs.id, job.id), eq(jobs.leaseOwner, this.owner)))
       );
       return;
+    }
+    if (job.kind === "send" && job.numberId !== null) {
+      this.#lastSendAt.set(job.numberId, this.#o.clock());
     }
     if (job.kind === "send") await this.#send(job);
     else if (job.kind === "react") await this.#react(job);
