@@ -533,6 +533,8 @@ export const en = {
   "me.time_zone": "Time zone",
   "me.time_zone_hint":
     "Dates and times show in this zone, for example America/Mexico_City. Empty means UTC.",
+  "composer.offline":
+    "Not sent yet: there is no connection. It is sent when the connection returns.",
   "shortcuts.title": "Keyboard shortcuts",
   "shortcuts.next": "Next conversation",
   "shortcuts.previous": "Previous conversation",

@@ -543,6 +543,8 @@ export const es: Record<MessageKey, string> = {
   "me.time_zone": "Zona horaria",
   "me.time_zone_hint":
     "Las fechas y horas se muestran en esta zona, por ejemplo America/Mexico_City. Vacío es UTC.",
+  "composer.offline":
+    "Aún no se envió: no hay conexión. Se enviará cuando vuelva la conexión.",
   "shortcuts.title": "Atajos de teclado",
   "shortcuts.next": "Conversación siguiente",
   "shortcuts.previous": "Conversación anterior",

@@ -1004,6 +1004,12 @@
       help.showModal();
     },
   };
+  document.addEventListener("click", function (e) {
+    if (!e.target.closest || !e.target.closest("[data-shortcuts]")) return;
+    const menu = e.target.closest("details");
+    if (menu) menu.open = false;
+    actions["?"]();
+  });
   document.addEventListener("keydown", function (e) {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
     if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
@@ -1011,4 +1017,57 @@
     if (!action) return;
     if (action() !== false) e.preventDefault();
   });
+})();
+
+// Flaky connections (issue 9): a reply that could not reach the server (no
+// response at all, not a refusal) stays in its box, says so, and is sent
+// again when the browser is back online or the live stream reconnects. The
+// form keeps its client_key, so the server stores it once even if the first
+// attempt did arrive; a successful send replaces the form with a fresh one.
+(function () {
+  function markPending(form) {
+    form.dataset.pending = "1";
+    let note = form.querySelector(".offline-note");
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "notice offline-note";
+      note.setAttribute("role", "status");
+      form.appendChild(note);
+    }
+    note.textContent = form.dataset.offline || "";
+  }
+  function resendPending() {
+    if (!navigator.onLine) return;
+    document.querySelectorAll("form.composer[data-pending]").forEach(
+      function (form) {
+        delete form.dataset.pending;
+        form.requestSubmit();
+      },
+    );
+  }
+  document.addEventListener("htmx:error", function (e) {
+    const ctx = e.detail && e.detail.ctx;
+    if (!ctx || ctx.response) return;
+    const form = e.target && e.target.closest &&
+      e.target.closest("form.composer");
+    if (form) markPending(form);
+  });
+  // The live stream: a stalled connection may not fail for minutes, so the
+  // browser's own offline/online signals end it at once (it reconnects with
+  // back-off and Last-Event-ID) and cut the back-off short. hx-sse (htmx
+  // 4.0.1, pinned) keeps its connection on the element as _htmx.sse.
+  function liveConnection() {
+    const el = document.getElementById("sse");
+    return el && el._htmx && el._htmx.sse;
+  }
+  globalThis.addEventListener("offline", function () {
+    const conn = liveConnection();
+    if (conn && conn.reader) conn.reader.cancel();
+  });
+  globalThis.addEventListener("online", function () {
+    const conn = liveConnection();
+    if (conn && conn.delayCanceller) conn.delayCanceller();
+    resendPending();
+  });
+  document.addEventListener("htmx:sse:after:connection", resendPending);
 })();

@@ -87,6 +87,14 @@ Deno.test("j, k, r, e and ? work the inbox from the keyboard", async () => {
     await page.waitForSelector("dialog#shortcuts:not([open])", {
       state: "attached",
     });
+    // the inbox menu lists them too, for those who do not know "?"
+    await page.click(".inbox-menu:not(.status-menu) > summary");
+    await page.click("[data-shortcuts]");
+    await page.waitForSelector("dialog#shortcuts[open]");
+    await page.click("#shortcuts button[type=submit]");
+    await page.waitForSelector("dialog#shortcuts:not([open])", {
+      state: "attached",
+    });
 
     // r goes to the reply box, and letters typed there stay there
     await page.keyboard.press("r");
@@ -106,6 +114,60 @@ Deno.test("j, k, r, e and ? work the inbox from the keyboard", async () => {
       `.thread[data-conversation="${id}"] form[action$="/reopen"]`,
     );
     assert.deepEqual(errors, []);
+    await context.close();
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+});
+
+Deno.test("axe finds no serious or critical violation on the other screens, nor on a phone", async () => {
+  const served = await serveApp();
+  const browser = await launchBrowser();
+  try {
+    const context = await browser.newContext({
+      viewport: { width: 1100, height: 750 },
+      bypassCSP: true,
+    });
+    const page = await context.newPage();
+    // maria manages both inboxes: she sees every settings screen
+    await logIn(page, served.url, "maria@demo.test");
+    const found: Record<string, unknown> = {};
+    const screens = [
+      "/chats",
+      "/campaigns",
+      "/contacts/new",
+      "/contacts/1",
+      "/conversations/new",
+      "/reports/surveys",
+      "/inboxes/1/settings",
+      "/inboxes/1/canned",
+      "/inboxes/1/history",
+    ];
+    for (const path of screens) {
+      const res = await page.goto(`${served.url}${path}`);
+      assert.equal(res?.status(), 200, path);
+      found[path] = await seriousViolations(page);
+    }
+
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      bypassCSP: true,
+    });
+    const mobile = await phone.newPage();
+    await logIn(mobile, served.url, "ana@demo.test");
+    found["phone list"] = await seriousViolations(mobile);
+    await mobile.tap("text=Carmen Ruiz");
+    await mobile.waitForSelector(".thread[data-conversation]");
+    found["phone thread"] = await seriousViolations(mobile);
+
+    assert.deepEqual(
+      found,
+      Object.fromEntries(Object.keys(found).map((k) => [k, []])),
+    );
+    await phone.close();
     await context.close();
   } finally {
     await browser.close();

@@ -92,3 +92,39 @@ Deno.test("on a phone the list and the thread are two screens, and Back returns 
     await served.stop();
   }
 });
+
+Deno.test("README screenshots of the phone layout in English and Spanish", async () => {
+  const served = await serveApp();
+  const browser = await launchBrowser();
+  try {
+    await Deno.mkdir("docs", { recursive: true });
+    for (const lang of ["en", "es"] as const) {
+      const context = await browser.newContext({
+        ...PHONE,
+        locale: lang,
+        extraHTTPHeaders: { "accept-language": lang },
+      });
+      const page = await context.newPage();
+      await logIn(page, served.url, "ana@demo.test");
+      assert.equal(await page.getAttribute("html", "lang"), lang);
+      await page.waitForSelector("#live[data-state=online]");
+      await page.screenshot({ path: `docs/phone-list-${lang}.png` });
+      await page.tap("text=Carmen Ruiz");
+      await page.waitForSelector(".thread[data-conversation]");
+      await page.screenshot({ path: `docs/phone-thread-${lang}.png` });
+      await context.close();
+    }
+    for (const shot of ["list", "thread"]) {
+      for (const lang of ["en", "es"]) {
+        const png = await Deno.readFile(`docs/phone-${shot}-${lang}.png`);
+        // a PNG, 390 CSS px wide at the phone's device scale factor
+        assert.deepEqual([...png.slice(1, 4)], [0x50, 0x4e, 0x47]);
+        const width = new DataView(png.buffer).getUint32(16);
+        assert.equal(width % 390, 0, `phone-${shot}-${lang}.png is ${width}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await served.stop();
+  }
+});

@@ -82,6 +82,7 @@ export function Composer(
       data-upload={media ? `${base}/uploads` : undefined}
       data-limits={media ? JSON.stringify(browserRules(media)) : undefined}
       data-typing={`${base}/typing`}
+      data-offline={t("composer.offline")}
       data-messages={media ? JSON.stringify(scriptMessages(t)) : undefined}
     >
       <input type="hidden" name="_csrf" value={csrfToken} />

@@ -27,6 +27,15 @@ export function InboxMenu(
         <a href={`/inboxes/${inboxId}/canned`}>{t("canned.title")}</a>
         <a href={`/inboxes/${inboxId}/history`}>{t("history.link")}</a>
         <a href="/campaigns">{t("nav.campaigns")}</a>
+        {/* static/app.js opens #shortcuts; there are none without it */}
+        <button
+          type="button"
+          class="quiet js-only"
+          data-shortcuts
+          aria-keyshortcuts="Shift+?"
+        >
+          {t("shortcuts.title")} <kbd aria-hidden="true">?</kbd>
+        </button>
         {isInboxManager(user) && (
           <a href={`/inboxes/${inboxId}/settings`}>{t("settings.link")}</a>
         )}

@@ -37,7 +37,11 @@ export function Layout({ t, title, assets, csrfToken, children }: LayoutProps) {
       <html lang={t.locale}>
         <head>
           <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          {/* an on-screen keyboard resizes the page: composer stays above */}
+          <meta
+            name="viewport"
+            content="width=device-width, initial-scale=1, interactive-widget=resizes-content"
+          />
           <meta name="htmx-config" content={HTMX_CONFIG} />
           <title>{title}</title>
           <meta name="theme-color" content="#0b63ce" />
