@@ -45,6 +45,12 @@ export interface OutboxOptions {
   backoffBaseMs?: number;
   sendTimeoutMs?: number;
   batchSize?: number;
+  /**
+   * jobs in flight at once: more sends than the carrier answers within the
+   * send timeout turn into timeouts, and a timed-out send the carrier did
+   * accept would be sent again
+   */
+  concurrency?: number;
 }
 
 type Job = typeof jobs.$inferSelect;
@@ -84,6 +90,7 @@ export class OutboxWorker {
       backoffBaseMs: 1000,
       sendTimeoutMs: 15_000,
       batchSize: 100,
+      concurrency: 16,
       ...opts,
       owner: this.owner,
     };
@@ -145,7 +152,11 @@ export class OutboxWorker {
     for (const c of claimed) {
       const p = this.#process(c).catch((err) =>
         log("error", "outbox job failed", { job: c.job.id, error: err })
-      ).finally(() => this.#inFlight.delete(p));
+      ).finally(() => {
+        this.#inFlight.delete(p);
+        // a free place: claim the next job now rather than at the next poll
+        this.poke();
+      });
       this.#inFlight.add(p);
     }
     return claimed.length;
@@ -171,6 +182,8 @@ export class OutboxWorker {
 
   async #claim(): Promise<Claimed[]> {
     const o = this.#o;
+    const room = o.concurrency - this.#inFlight.size;
+    if (room <= 0) return [];
     // a cheap read first: most ticks find nothing and write nothing (jobs
     // leased to a worker count as nothing, or every commit while a send is
     // in flight would cost an empty write transaction)
@@ -187,7 +200,9 @@ export class OutboxWorker {
         eq(jobs.state, "pending"),
         lte(jobs.runAt, now),
         or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now)),
-      )).orderBy(asc(jobs.runAt), asc(jobs.id)).limit(o.batchSize);
+      )).orderBy(asc(jobs.runAt), asc(jobs.id)).limit(
+        Math.min(o.batchSize, room),
+      );
       if (due.length === 0) return [];
       const interval = o.ratePerSecond > 0 ? 1000 / o.ratePerSecond : 0;
       const numberIds = [
