@@ -15,6 +15,8 @@ export interface T {
   timeZone: string;
   time(ms: number): string;
   dateTime(ms: number): string;
+  /** a count in the locale's digits grouping (1,234 / 1.234) */
+  number(n: number): string;
 }
 
 /** The user's setting first, else the best match from Accept-Language. */
@@ -90,5 +92,7 @@ function buildTranslator(locale: Locale, timeZone: string): T {
   t.timeZone = timeZone;
   t.time = (ms) => timeFmt.format(ms);
   t.dateTime = (ms) => dateTimeFmt.format(ms);
+  const numberFmt = new Intl.NumberFormat(locale);
+  t.number = (n) => numberFmt.format(n);
   return t;
 }

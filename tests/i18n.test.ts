@@ -100,3 +100,9 @@ Deno.test("a page requested with Accept-Language: es is in Spanish", async () =>
     await t.close();
   }
 });
+
+Deno.test("numbers are grouped the way each language writes them", async () => {
+  const { translator } = await import("../i18n/translate.ts");
+  assert.equal(translator("en").number(12345), "12,345");
+  assert.equal(translator("es").number(12345), "12.345");
+});

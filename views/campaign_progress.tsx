@@ -64,28 +64,28 @@ export function CampaignProgress(props: CampaignProgressProps) {
         max={Math.max(1, counts.total)}
         aria-describedby="campaign-bar-label"
       >
-        {counts.done} / {counts.total}
+        {t.number(counts.done)} / {t.number(counts.total)}
       </progress>
       <p id="campaign-bar-label">
         {t("campaign.progress_label", {
-          done: counts.done,
-          total: counts.total,
+          done: t.number(counts.done),
+          total: t.number(counts.total),
         })}
       </p>
       <dl class="campaign-counts">
         {SHOWN.map((s) => (
           <div data-count={s}>
             <dt>{t(`campaign.rstatus.${s}`)}</dt>
-            <dd>{counts[s]}</dd>
+            <dd>{t.number(counts[s])}</dd>
           </div>
         ))}
         <div data-count="pending">
           <dt>{t("campaign.rstatus.pending")}</dt>
-          <dd>{counts.pending}</dd>
+          <dd>{t.number(counts.pending)}</dd>
         </div>
         <div data-count="replied">
           <dt>{t("campaign.count_replied")}</dt>
-          <dd>{counts.replied}</dd>
+          <dd>{t.number(counts.replied)}</dd>
         </div>
       </dl>
       {c.status === "scheduled" && c.scheduledAt && (
