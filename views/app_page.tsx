@@ -2,6 +2,7 @@
  * A full page outside the inbox screen (contacts, inbox settings, canned
  * responses): the layout, a small header with the way back, and the content.
  */
+import { LogoutForm } from "./live_controls.tsx";
 import type { Child } from "hono/jsx";
 import type { T } from "../i18n/translate.ts";
 import type { User } from "../services/users.ts";
@@ -57,12 +58,7 @@ export function AppPage(props: AppPageProps) {
             {t("nav.surveys")}
           </a>
         </nav>
-        <form method="post" action="/logout">
-          <input type="hidden" name="_csrf" value={csrfToken} />
-          <button type="submit" class="quiet" title={user.email}>
-            {t("logout")}
-          </button>
-        </form>
+        <LogoutForm t={t} csrfToken={csrfToken} email={user.email} />
       </header>
       <main class="page">
         <h1>{props.title}</h1>

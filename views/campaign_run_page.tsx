@@ -4,6 +4,7 @@
  * the hidden signal element fetch the progress again (at most once a
  * second, whatever the campaign's pace).
  */
+import { LiveStatus, LiveStream } from "./live_controls.tsx";
 import type { T } from "../i18n/translate.ts";
 import type { CampaignView } from "../services/campaigns.ts";
 import type { User } from "../services/users.ts";
@@ -39,23 +40,8 @@ export function CampaignRunPage(props: CampaignRunPageProps) {
       current="campaigns"
     >
       <CampaignHead t={t} campaign={c} />
-      <p
-        id="live"
-        class="live"
-        data-state="connecting"
-        data-label-online={t("live.online")}
-        data-label-offline={t("live.reconnecting")}
-        data-label-reconnecting={t("live.reconnecting")}
-        role="status"
-      >
-        {t("live.connecting")}
-      </p>
-      <div
-        id="sse"
-        hx-sse:connect={`/events?after=${props.lastEventId}`}
-        hx-swap="none"
-      >
-      </div>
+      <LiveStatus t={t} tag="p" />
+      <LiveStream lastEventId={props.lastEventId} />
       <div
         id={`campaign-signal-${c.id}`}
         class="campaign-signal"

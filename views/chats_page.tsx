@@ -3,6 +3,7 @@
  * with beside the open chat — two screens on a phone, side by side on a
  * wide one — and the live stream that keeps them current.
  */
+import { LiveStatus, LiveStream, LogoutForm } from "./live_controls.tsx";
 import type { T } from "../i18n/translate.ts";
 import type { ChatSummary, ChatThread } from "../services/chats.ts";
 import type { UnreadTotals } from "../services/notifications.ts";
@@ -55,30 +56,10 @@ export function ChatsPage(props: ChatsPageProps) {
           back="/chats"
           current="chats"
         />
-        <span
-          id="live"
-          class="live"
-          data-state="connecting"
-          data-label-online={t("live.online")}
-          data-label-offline={t("live.reconnecting")}
-          data-label-reconnecting={t("live.reconnecting")}
-          role="status"
-        >
-          {t("live.connecting")}
-        </span>
-        <form method="post" action="/logout">
-          <input type="hidden" name="_csrf" value={csrfToken} />
-          <button type="submit" class="quiet" title={user.email}>
-            {t("logout")}
-          </button>
-        </form>
+        <LiveStatus t={t} />
+        <LogoutForm t={t} csrfToken={csrfToken} email={user.email} />
       </header>
-      <div
-        id="sse"
-        hx-sse:connect={`/events?after=${props.lastEventId}`}
-        hx-swap="none"
-      >
-      </div>
+      <LiveStream lastEventId={props.lastEventId} />
       <main class={`split${thread ? " has-thread" : ""}`}>
         <nav
           class="list-pane chat-nav"

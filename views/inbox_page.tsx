@@ -1,4 +1,5 @@
 /** The inbox screen: header, list of conversations and the thread pane. */
+import { LiveStatus, LiveStream, LogoutForm } from "./live_controls.tsx";
 import type { Child } from "hono/jsx";
 import type { T } from "../i18n/translate.ts";
 import type { InboxSummary } from "../services/conversations.ts";
@@ -80,30 +81,10 @@ export function InboxPage(props: InboxPageProps) {
               : undefined}
           />
         )}
-        <span
-          id="live"
-          class="live"
-          data-state="connecting"
-          data-label-online={t("live.online")}
-          data-label-offline={t("live.reconnecting")}
-          data-label-reconnecting={t("live.reconnecting")}
-          role="status"
-        >
-          {t("live.connecting")}
-        </span>
-        <form method="post" action="/logout">
-          <input type="hidden" name="_csrf" value={csrfToken} />
-          <button type="submit" class="quiet" title={user.email}>
-            {t("logout")}
-          </button>
-        </form>
+        <LiveStatus t={t} />
+        <LogoutForm t={t} csrfToken={csrfToken} email={user.email} />
       </header>
-      <div
-        id="sse"
-        hx-sse:connect={`/events?after=${props.lastEventId}`}
-        hx-swap="none"
-      >
-      </div>
+      <LiveStream lastEventId={props.lastEventId} />
       <div id="list-signal" hidden></div>
       <main class={`split${thread || pane ? " has-thread" : ""}`}>
         <ListPane
