@@ -3,6 +3,7 @@
  * WhatsApp window), stored as `queued` with its outbox job and event in one
  * transaction; the outbox worker delivers it.
  */
+import { scheduleJobNow } from "./jobs.ts";
 import { and, eq } from "drizzle-orm";
 import type { Conn, Db, Tx } from "../db/client.ts";
 import {
@@ -369,22 +370,10 @@ export async function retryMessage(
       provider: null,
       providerId: null,
     }).where(eq(messages.id, msg.id));
-    await tx.insert(jobs).values({
+    await scheduleJobNow(tx, now, {
       kind: "send",
       refId: msg.id,
       numberId: conv.numberId,
-      runAt: now,
-      createdAt: now,
-    }).onConflictDoUpdate({
-      target: [jobs.kind, jobs.refId],
-      set: {
-        state: "pending",
-        attempts: 0,
-        runAt: now,
-        leaseOwner: null,
-        leaseUntil: null,
-        lastError: null,
-      },
     });
     await appendEvents(tx, now, [{
       kind: "message.updated",

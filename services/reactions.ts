@@ -6,16 +6,11 @@
  * The customer's own reactions — WhatsApp `reaction` messages and iPhone /
  * Android "Liked “…”" tapbacks — land on the message they refer to.
  */
+import { scheduleJobNow } from "./jobs.ts";
 import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { InboundMessage } from "../carriers/types.ts";
 import type { Conn, Db, Tx } from "../db/client.ts";
-import {
-  jobs,
-  messages,
-  phoneNumbers,
-  reactions,
-  users,
-} from "../db/schema.ts";
+import { messages, phoneNumbers, reactions, users } from "../db/schema.ts";
 import { requireConversation } from "./access.ts";
 import type { Clock } from "./clock.ts";
 import { Invalid, NotFound } from "./errors.ts";
@@ -166,22 +161,10 @@ export async function toggleReaction(
     const sent = whatsapp && number.provider === "whatsapp" &&
       msg.providerId !== null;
     if (sent) {
-      await tx.insert(jobs).values({
+      await scheduleJobNow(tx, now, {
         kind: "react",
         refId: msg.id,
         numberId: conv.numberId,
-        runAt: now,
-        createdAt: now,
-      }).onConflictDoUpdate({
-        target: [jobs.kind, jobs.refId],
-        set: {
-          state: "pending",
-          attempts: 0,
-          runAt: now,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastError: null,
-        },
       });
     }
     await appendEvents(tx, now, [{
