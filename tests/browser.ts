@@ -1,6 +1,11 @@
 /** Headless Debian Chromium through playwright-core, and a real HTTP server. */
-import { type Browser, chromium } from "playwright-core";
-import { type TestApp, testApp, type TestAppOptions } from "./helpers.ts";
+import { type Browser, chromium, type Page } from "playwright-core";
+import {
+  DEMO_PASSWORD,
+  type TestApp,
+  testApp,
+  type TestAppOptions,
+} from "./helpers.ts";
 
 export const CHROMIUM = Deno.env.get("CHROMIUM_PATH") ?? "/usr/bin/chromium";
 
@@ -53,4 +58,15 @@ export async function serveApp(opts: TestAppOptions = {}): Promise<ServedApp> {
       await t.close();
     },
   };
+}
+
+/** Logs a demo user in through the real form and waits for their inbox. */
+export async function logIn(page: Page, url: string, email: string) {
+  await page.goto(`${url}/login`);
+  await page.fill("#email", email);
+  await page.fill("#password", DEMO_PASSWORD);
+  await Promise.all([
+    page.waitForURL(/\/inboxes\/\d+/),
+    page.click("button[type=submit]"),
+  ]);
 }

@@ -1,19 +1,9 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { fictionNumbers, testRunner } from "./campaign_fixtures.ts";
-import { launchBrowser } from "./browser.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
-import { startStack } from "./stack.ts";
+import { launchBrowser, logIn } from "./browser.ts";
 
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import { startStack } from "./stack.ts";
 
 const count = (page: Page, status: string) =>
   page.textContent(`#campaign-live [data-count="${status}"] dd`);

@@ -2,18 +2,8 @@ import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { createCanned } from "../services/canned_responses.ts";
 import { findUser } from "../services/users.ts";
-import { launchBrowser, serveApp } from "./browser.ts";
-import { DEMO_PASSWORD, demoIds } from "./helpers.ts";
-
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
+import { demoIds } from "./helpers.ts";
 
 Deno.test("typing / and a key phrase in the composer inserts the canned response, filled in", async () => {
   const served = await serveApp();

@@ -5,20 +5,10 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser } from "./browser.ts";
+import { launchBrowser, logIn } from "./browser.ts";
 import { conversationOf } from "./carrier_fixtures.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
-import { startStack } from "./stack.ts";
 
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import { startStack } from "./stack.ts";
 
 Deno.test("a message sent through the simulator appears live in ana's open thread and list, and her reply turns delivered", async () => {
   // slow delivery reports, so each status is on screen long enough to see

@@ -4,18 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser, serveApp } from "./browser.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
-
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
 
 Deno.test("ana starts a direct chat with luis and they talk live in two browsers", async () => {
   const served = await serveApp();

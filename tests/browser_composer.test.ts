@@ -7,19 +7,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { chromium, type Page } from "playwright-core";
-import { CHROMIUM, launchBrowser, serveApp } from "./browser.ts";
+import { CHROMIUM, launchBrowser, logIn, serveApp } from "./browser.ts";
 import { q } from "./carrier_fixtures.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
-
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
 
 async function openThread(page: Page, name: string): Promise<string> {
   await page.click(`text=${name}`);

@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
-import { launchBrowser, serveApp } from "./browser.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
-import type { Page } from "playwright-core";
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
 
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import type { Page } from "playwright-core";
 
 Deno.test("ana replies in a thread and luis sees it live in his thread and list", async () => {
   const served = await serveApp();

@@ -1,17 +1,6 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser, serveApp } from "./browser.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
-
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
 
 /** Ids of the rows in a list, top to bottom. */
 function rowIds(page: Page, list: string): Promise<string[]> {

@@ -1,23 +1,12 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser, serveApp } from "./browser.ts";
-import { DEMO_PASSWORD } from "./helpers.ts";
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
 
 const PHONE = {
   viewport: { width: 390, height: 844 },
   isMobile: true,
   hasTouch: true,
 };
-
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
 
 /** Visible controls in `scope` smaller than 44×44 CSS px (WCAG 2.5.5). */
 function smallTargets(page: Page, scope: string): Promise<string[]> {

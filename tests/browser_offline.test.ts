@@ -1,17 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { launchBrowser, serveApp } from "./browser.ts";
-import { countRows, DEMO_PASSWORD, loggedIn } from "./helpers.ts";
-
-async function logIn(page: Page, url: string, email: string) {
-  await page.goto(`${url}/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", DEMO_PASSWORD);
-  await Promise.all([
-    page.waitForURL(/\/inboxes\/\d+/),
-    page.click("button[type=submit]"),
-  ]);
-}
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
+import { countRows, loggedIn } from "./helpers.ts";
 
 Deno.test("a reply typed while offline is kept, sent once when the network returns, and missed messages replay", async () => {
   const served = await serveApp();
