@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { seriousViolations } from "./axe.ts";
 import { launchBrowser, logIn, serveApp } from "./browser.ts";
 

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { launchBrowser, logIn, serveApp } from "./browser.ts";
 
 Deno.test("ana closes and tags a conversation and luis's open thread shows the new state and the activity lines live", async () => {

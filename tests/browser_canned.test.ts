@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { createCanned } from "../services/canned_responses.ts";
 import { findUser } from "../services/users.ts";
 import { launchBrowser, logIn, serveApp } from "./browser.ts";

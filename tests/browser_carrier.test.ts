@@ -4,7 +4,6 @@
  * list within a second, and a reply's delivery status changes live (C2).
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { launchBrowser, logIn } from "./browser.ts";
 import { conversationOf } from "./carrier_fixtures.ts";
 

@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { launchBrowser, logIn, serveApp } from "./browser.ts";
 
-import type { Page } from "playwright-core";
-
 Deno.test("ana replies in a thread and luis sees it live in his thread and list", async () => {
   const served = await serveApp();
   const browser = await launchBrowser();

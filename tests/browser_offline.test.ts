@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { launchBrowser, logIn, serveApp } from "./browser.ts";
 import { countRows, loggedIn } from "./helpers.ts";
 
