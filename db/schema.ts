@@ -416,6 +416,23 @@ export const chatMessages = sqliteTable("chat_messages", {
   uniqueIndex("chat_messages_client_key_uq").on(t.userId, t.clientKey),
 ]);
 
+/** Files attached to team chat messages (F7): stored, members-only. */
+export const chatAttachments = sqliteTable("chat_attachments", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  chatMessageId: integer("chat_message_id").notNull().references(
+    () => chatMessages.id,
+    { onDelete: "cascade" },
+  ),
+  contentType: text("content_type").notNull(),
+  size: integer("size").notNull(),
+  filename: text("filename").notNull().default(""),
+  storageKey: text("storage_key").notNull(),
+  thumbnailKey: text("thumbnail_key"),
+  isVoiceNote: integer("is_voice_note", { mode: "boolean" }).notNull()
+    .default(false),
+  createdAt: integer("created_at").notNull(),
+}, (t) => [index("chat_attachments_message_idx").on(t.chatMessageId)]);
+
 /** Per user and inbox: which new activity notifies them (F26). */
 export const notificationPrefs = sqliteTable("notification_prefs", {
   userId: integer("user_id").notNull().references(() => users.id, {
@@ -463,6 +480,12 @@ export const campaigns = sqliteTable("campaigns", {
   // time, and a crashed one's lease runs out (like the outbox's jobs)
   leaseOwner: text("lease_owner"),
   leaseUntil: integer("lease_until"),
+  // optional media sent with every recipient's message (MMS / WhatsApp):
+  // stored once, each outbound message gets an attachment pointing at it
+  mediaStorageKey: text("media_storage_key"),
+  mediaContentType: text("media_content_type"),
+  mediaFilename: text("media_filename"),
+  mediaSize: integer("media_size"),
 }, (t) => [
   index("campaigns_inbox_idx").on(t.inboxId, t.createdAt),
   index("campaigns_status_idx").on(t.status),
