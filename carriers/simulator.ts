@@ -888,10 +888,7 @@ export async function startCarrierSimulator(
     };
   }
 
-  async function whatsappMediaInfo(
-    req: Request,
-    id: string,
-  ): Promise<Response> {
+  function whatsappMediaInfo(req: Request, id: string): Response {
     if (!bearerOk(req, options.whatsapp.accessToken)) {
       return metaError(
         401,
@@ -905,7 +902,7 @@ export async function startCarrierSimulator(
       messaging_product: "whatsapp",
       url: `${url}/media/${id}`,
       mime_type: item.contentType,
-      sha256: await sha256Hex(item.bytes),
+      sha256: sha256Hex(item.bytes),
       file_size: item.bytes.length,
       id,
     });
@@ -991,12 +988,12 @@ export async function startCarrierSimulator(
             }],
             cc: [],
             text: msg.body ?? "",
-            media: await Promise.all(items.map(async (m) => ({
+            media: items.map((m) => ({
               url: `${url}/media/${m.id}`,
               content_type: m.contentType,
-              sha256: await sha256Hex(m.bytes),
+              sha256: sha256Hex(m.bytes),
               size: m.bytes.length,
-            }))),
+            })),
             encoding: "GSM-7",
             parts: 1,
             received_at: now,
@@ -1042,7 +1039,7 @@ export async function startCarrierSimulator(
         const item: Record<string, unknown> = {
           id: storeMedia(m.bytes, m.contentType, true),
           mime_type: m.contentType,
-          sha256: await sha256Hex(new Uint8Array(m.bytes)),
+          sha256: sha256Hex(new Uint8Array(m.bytes)),
         };
         if (type === "audio") {
           item.voice = m.contentType.startsWith("audio/ogg");
@@ -1218,7 +1215,7 @@ export async function startCarrierSimulator(
       return await whatsappSend(req, decodeURIComponent(m[1]));
     }
     if (req.method === "GET" && (m = graphPath.match(/^\/([0-9a-f]+)$/))) {
-      return await whatsappMediaInfo(req, m[1]);
+      return whatsappMediaInfo(req, m[1]);
     }
     return json({ error: `no route for ${req.method} ${pathname}` }, 404);
   }

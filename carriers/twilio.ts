@@ -138,11 +138,11 @@ export function twilioUrlVariants(url: string): string[] {
  * Twilio does: base64(HMAC-SHA1(authToken, url + each name+value, names
  * sorted; a repeated name's distinct values sorted)).
  */
-export async function computeTwilioSignature(
+export function computeTwilioSignature(
   authToken: string,
   url: string,
   params: Map<string, string[]> | Record<string, string | string[]>,
-): Promise<string> {
+): string {
   const entries = params instanceof Map ? [...params] : Object.entries(params);
   let data = url;
   for (
@@ -154,7 +154,7 @@ export async function computeTwilioSignature(
     const values = Array.isArray(value) ? [...new Set(value)].sort() : [value];
     for (const v of values) data += name + v;
   }
-  return toBase64(await hmac("SHA-1", authToken, utf8(data)));
+  return toBase64(hmac("SHA-1", authToken, utf8(data)));
 }
 
 /**
@@ -162,12 +162,12 @@ export async function computeTwilioSignature(
  * (url with and without port), plus the `bodySHA256` variant Twilio uses for
  * JSON bodies, where the url alone is signed and the body is pinned by hash.
  */
-export async function validateTwilioSignature(
+export function validateTwilioSignature(
   authToken: string,
   signature: string,
   url: string,
   rawBody: Uint8Array,
-): Promise<boolean> {
+): boolean {
   let bodyHash: string | null = null;
   try {
     bodyHash = new URL(url).searchParams.get("bodySHA256");
@@ -177,16 +177,22 @@ export async function validateTwilioSignature(
   const params = bodyHash === null
     ? decodeForm(rawBody)
     : new Map<string, string[]>();
+  // The url as configured comes first and is the one Twilio normally signs,
+  // so a genuine webhook costs one HMAC. Stopping at the first match reveals
+  // only which spelling of our own url matched, nothing about the secret;
+  // each comparison itself is constant-time.
   let valid = false;
   for (const candidate of twilioUrlVariants(url)) {
-    const expected = await computeTwilioSignature(authToken, candidate, params);
-    // No early exit: keep the work independent of which variant matched.
-    valid = constantTimeEqual(signature, expected) || valid;
+    const expected = computeTwilioSignature(authToken, candidate, params);
+    if (constantTimeEqual(signature, expected)) {
+      valid = true;
+      break;
+    }
   }
   if (valid && bodyHash !== null) {
     valid = constantTimeEqual(
       bodyHash,
-      await sha256Hex(new Uint8Array(rawBody)),
+      sha256Hex(new Uint8Array(rawBody)),
     );
   }
   return valid;
@@ -350,11 +356,11 @@ export function createTwilioAdapter(config: TwilioConfig): CarrierAdapter {
   return {
     provider: "twilio",
 
-    async verify(req: WebhookRequest): Promise<boolean> {
+    verify(req: WebhookRequest): boolean {
       try {
         const signature = req.headers.get(TWILIO_SIGNATURE_HEADER);
         if (!signature) return false;
-        return await validateTwilioSignature(
+        return validateTwilioSignature(
           config.authToken,
           signature,
           req.url,

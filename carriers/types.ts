@@ -143,8 +143,11 @@ export class InvalidPayload extends Error {
 /** One provider, seen through Bandeja's eyes. */
 export interface CarrierAdapter {
   readonly provider: Provider;
-  /** Checks the webhook signature; never throws, answers false on garbage. */
-  verify(req: WebhookRequest, now?: number): Promise<boolean>;
+  /**
+   * Checks the webhook signature; never throws, answers false on garbage.
+   * Synchronous where the provider's scheme allows (HMAC).
+   */
+  verify(req: WebhookRequest, now?: number): boolean | Promise<boolean>;
   /** Parses a (verified) webhook; throws `InvalidPayload` when malformed. */
   parse(req: WebhookRequest): ParsedWebhook;
   /** Hands a message to the provider; throws `CarrierError`. */

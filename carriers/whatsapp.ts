@@ -78,12 +78,12 @@ export function verifyHandshake(
 }
 
 /** Computes the `X-Hub-Signature-256` header value for a body. */
-export async function computeWhatsAppSignature(
+export function computeWhatsAppSignature(
   appSecret: string,
   rawBody: Uint8Array,
-): Promise<string> {
+): string {
   return "sha256=" +
-    toHex(await hmac("SHA-256", appSecret, new Uint8Array(rawBody)));
+    toHex(hmac("SHA-256", appSecret, new Uint8Array(rawBody)));
 }
 
 const STATUS_MAP: Record<string, DeliveryStatus> = {
@@ -471,11 +471,11 @@ export function createWhatsAppAdapter(config: WhatsAppConfig): CarrierAdapter {
   return {
     provider: "whatsapp",
 
-    async verify(req: WebhookRequest): Promise<boolean> {
+    verify(req: WebhookRequest): boolean {
       try {
         const header = req.headers.get(WHATSAPP_SIGNATURE_HEADER) ?? "";
         if (!header.startsWith("sha256=")) return false;
-        const expected = await computeWhatsAppSignature(
+        const expected = computeWhatsAppSignature(
           config.appSecret,
           req.rawBody,
         );

@@ -2,7 +2,13 @@
  * Opens the database (an embedded libSQL file, or a libSQL server) and
  * applies migrations. All writes that belong together go through `write()`.
  */
-import { type Client, createClient } from "@libsql/client";
+import {
+  type Client,
+  createClient,
+  type InValue,
+  type ResultSet,
+  type Transaction,
+} from "@libsql/client";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
@@ -12,6 +18,35 @@ export type Drizzle = LibSQLDatabase<Schema>;
 /** A transaction handle; services take `Tx | Drizzle` where reads suffice. */
 export type Tx = Parameters<Parameters<Drizzle["transaction"]>[0]>[0];
 export type Conn = Drizzle | Tx;
+
+/**
+ * Runs one hand-written statement on the connection under a drizzle
+ * database or transaction, without drizzle's query building. Only for hot
+ * paths whose statements carry many rows (the webhook batch, the events
+ * log): there, building a statement costs more than running it. Relies on
+ * drizzle-orm 0.45's libSQL session keeping the client and the open
+ * transaction as `client` and `tx` (the ingest tests fail if that changes).
+ */
+export function execRaw(
+  conn: Conn,
+  sql: string,
+  args: InValue[] = [],
+): Promise<ResultSet> {
+  const { session } = conn as unknown as {
+    session: { client: Client; tx?: Transaction };
+  };
+  return (session.tx ?? session.client).execute({ sql, args });
+}
+
+/** `?, ?, …`: `n` placeholders, for an IN list. */
+export function questionMarks(n: number): string {
+  return Array(n).fill("?").join(", ");
+}
+
+/** `(?, ?, …), (?, ?, …)`: placeholders for `rows` rows of `width` values. */
+export function placeholders(rows: number, width: number): string {
+  return Array(rows).fill(`(${questionMarks(width)})`).join(", ");
+}
 
 export interface Db {
   readonly client: Client;

@@ -3,7 +3,7 @@
  * same transaction as the change. GET /events replays and streams it.
  */
 import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
-import type { Conn } from "../db/client.ts";
+import { type Conn, execRaw, placeholders } from "../db/client.ts";
 import { chatMembers, events, inboxMembers } from "../db/schema.ts";
 
 export type EventKind =
@@ -53,23 +53,32 @@ export interface StoredEvent {
   createdAt: number;
 }
 
-/** Appends events in one statement; returns nothing (ids are the SSE ids). */
+/**
+ * Appends events in one statement; returns nothing (ids are the SSE ids).
+ * Hand-written SQL: every write appends events, often many at once.
+ */
 export async function appendEvents(
   tx: Conn,
   now: number,
   list: NewEvent[],
 ): Promise<void> {
   if (list.length === 0) return;
-  await tx.insert(events).values(list.map((e) => ({
-    kind: e.kind,
-    inboxId: e.inboxId ?? null,
-    chatId: e.chatId ?? null,
-    userId: e.userId ?? null,
-    conversationId: e.conversationId ?? null,
-    messageId: e.messageId ?? null,
-    payload: JSON.stringify(e.payload ?? {}),
-    createdAt: now,
-  })));
+  const args = list.flatMap((e) => [
+    e.kind,
+    e.inboxId ?? null,
+    e.chatId ?? null,
+    e.userId ?? null,
+    e.conversationId ?? null,
+    e.messageId ?? null,
+    JSON.stringify(e.payload ?? {}),
+    now,
+  ]);
+  await execRaw(
+    tx,
+    `INSERT INTO events (kind, inbox_id, chat_id, user_id, conversation_id,
+      message_id, payload, created_at) VALUES ${placeholders(list.length, 8)}`,
+    args,
+  );
 }
 
 /** Appends one event. */

@@ -12,10 +12,15 @@ import type {
   Provider,
   StatusUpdate,
 } from "../carriers/types.ts";
-import type { Db, Tx } from "../db/client.ts";
+import {
+  type Db,
+  execRaw,
+  placeholders,
+  questionMarks as qs,
+  type Tx,
+} from "../db/client.ts";
 import {
   attachments,
-  contacts,
   conversations,
   inboxes,
   jobs,
@@ -130,15 +135,18 @@ export async function receiveBatch(
     todo.push({ m, number });
   }
   if (todo.length === 0) return result;
-  const stored = await tx.select({
-    provider: messages.provider,
-    providerId: messages.providerId,
-  }).from(messages).where(and(
-    // both columns, so the (provider, provider_id) unique index answers
-    inArray(messages.provider, [...new Set(todo.map((x) => x.m.provider))]),
-    inArray(messages.providerId, todo.map((x) => x.m.providerId)),
-  ));
-  const already = new Set(stored.map((r) => `${r.provider}:${r.providerId}`));
+  // both columns, so the (provider, provider_id) unique index answers
+  const providers = [...new Set(todo.map((x) => x.m.provider))];
+  const stored = await execRaw(
+    tx,
+    `SELECT provider, provider_id FROM messages
+      WHERE provider IN (${qs(providers.length)})
+        AND provider_id IN (${qs(todo.length)})`,
+    [...providers, ...todo.map((x) => x.m.providerId)],
+  );
+  const already = new Set(
+    stored.rows.map((r) => `${r.provider}:${r.provider_id}`),
+  );
   todo = todo.filter((x) => {
     if (!already.has(`${x.m.provider}:${x.m.providerId}`)) return true;
     result.duplicates++;
@@ -163,14 +171,21 @@ export async function receiveBatch(
   for (const { m } of todo) {
     if (!names.has(m.from)) names.set(m.from, m.contactName ?? "");
   }
-  await tx.insert(contacts).values(
-    [...names].map(([e164, name]) => ({ e164, name, createdAt: now })),
-  ).onConflictDoNothing();
-  const contactRows = await tx.select({
-    id: contacts.id,
-    e164: contacts.e164,
-    spam: contacts.spam,
-  }).from(contacts).where(inArray(contacts.e164, [...names.keys()]));
+  await execRaw(
+    tx,
+    `INSERT INTO contacts (e164, name, created_at)
+      VALUES ${placeholders(names.size, 3)} ON CONFLICT DO NOTHING`,
+    [...names].flatMap(([e164, name]) => [e164, name, now]),
+  );
+  const contactRows = (await execRaw(
+    tx,
+    `SELECT id, e164, spam FROM contacts WHERE e164 IN (${qs(names.size)})`,
+    [...names.keys()],
+  )).rows.map((r) => ({
+    id: Number(r.id),
+    e164: String(r.e164),
+    spam: Boolean(r.spam),
+  }));
   const contactOf = new Map(contactRows.map((c) => [c.e164, c]));
 
   // each (contact, number) pair's current conversation: an open one first,
@@ -261,23 +276,24 @@ export async function receiveBatch(
     events.push(...await applyCustomerReactions(tx, split.reactions));
     result.stored += split.reactions.length;
   }
-  const inserted = rows.length === 0
-    ? []
-    : await tx.insert(messages).values(rows.map((r) => ({
-      conversationId: r.conv.id,
-      direction: "in" as const,
-      body: r.m.body,
-      status: "received" as const,
-      provider: r.m.provider,
-      providerId: r.m.providerId,
-      createdAt: now,
-    }))).onConflictDoNothing().returning({
-      id: messages.id,
-      provider: messages.provider,
-      providerId: messages.providerId,
-    });
+  const inserted = rows.length === 0 ? [] : (await execRaw(
+    tx,
+    `INSERT INTO messages (conversation_id, direction, body, status, provider,
+        provider_id, created_at)
+      VALUES ${placeholders(rows.length, 7)}
+      ON CONFLICT DO NOTHING RETURNING id, provider, provider_id`,
+    rows.flatMap((r) => [
+      r.conv.id,
+      "in",
+      r.m.body,
+      "received",
+      r.m.provider,
+      r.m.providerId,
+      now,
+    ]),
+  )).rows;
   const idOf = new Map(
-    inserted.map((r) => [`${r.provider}:${r.providerId}`, r.id]),
+    inserted.map((r) => [`${r.provider}:${r.provider_id}`, Number(r.id)]),
   );
   const latest = new Map<number, { id: number; preview: string }>();
   const media: (typeof attachments.$inferInsert)[] = [];
@@ -338,15 +354,19 @@ export async function receiveBatch(
   }
   if (latest.size) {
     // one statement moves every touched conversation to the top
-    const values = sql.join(
-      [...latest].map(([convId, v]) => sql`(${convId}, ${v.id}, ${v.preview})`),
-      sql`, `,
-    );
-    await tx.run(sql`WITH v(cid, mid, preview) AS (VALUES ${values})
-      UPDATE conversations SET last_message_at = ${now}, last_inbound_at = ${now},
+    await execRaw(
+      tx,
+      `WITH v(cid, mid, preview) AS (VALUES ${placeholders(latest.size, 3)})
+      UPDATE conversations SET last_message_at = ?, last_inbound_at = ?,
         last_message_id = (SELECT mid FROM v WHERE cid = conversations.id),
         preview = (SELECT preview FROM v WHERE cid = conversations.id)
-      WHERE id IN (SELECT cid FROM v)`);
+      WHERE id IN (SELECT cid FROM v)`,
+      [
+        ...[...latest].flatMap(([convId, v]) => [convId, v.id, v.preview]),
+        now,
+        now,
+      ],
+    );
   }
   if (media.length) {
     // fetched after we answer the carrier (C7), with retries

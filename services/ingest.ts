@@ -30,6 +30,14 @@ interface Pending {
 /** Most webhooks one transaction takes (bounds statement size and latency). */
 const MAX_BATCH = 256;
 
+/**
+ * One turn of the event loop. The database driver works synchronously, so
+ * while a batch commits no request makes progress; giving the loop a turn
+ * before each batch lets every request already read off the socket reach
+ * `submit` and join it, instead of each batch holding one webhook.
+ */
+const loopTurn = () => new Promise<void>((r) => setTimeout(r, 0));
+
 export class WebhookIngest {
   #pending: Pending[] = [];
   #flushing = false;
@@ -52,6 +60,7 @@ export class WebhookIngest {
     this.#flushing = true;
     try {
       while (this.#pending.length) {
+        if (this.#pending.length < MAX_BATCH) await loopTurn();
         const batch = this.#pending.splice(0, MAX_BATCH);
         try {
           const result = await this.#store(batch.map((p) => p.parsed));
