@@ -101,8 +101,24 @@ export async function eventsAfter(
   afterId: number,
   limit = 500,
 ): Promise<StoredEvent[]> {
-  return await conn.select().from(events).where(gt(events.id, afterId))
-    .orderBy(asc(events.id)).limit(limit) as StoredEvent[];
+  // hand-written: every commit of every process is read through here
+  const { rows } = await execRaw(
+    conn,
+    `SELECT id, kind, inbox_id, chat_id, user_id, conversation_id, message_id,
+      payload, created_at FROM events WHERE id > ? ORDER BY id LIMIT ?`,
+    [afterId, limit],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    kind: r.kind as EventKind,
+    inboxId: r.inbox_id as number | null,
+    chatId: r.chat_id as number | null,
+    userId: r.user_id as number | null,
+    conversationId: r.conversation_id as number | null,
+    messageId: r.message_id as number | null,
+    payload: String(r.payload),
+    createdAt: Number(r.created_at),
+  }));
 }
 
 /**
