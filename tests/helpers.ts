@@ -31,7 +31,19 @@ async function makeTemplate(): Promise<string> {
   await seedDemo(db, { now: Date.now(), passwordCost: 2 ** 10 });
   await db.client.execute("PRAGMA wal_checkpoint(TRUNCATE)");
   db.close();
+  globalThis.addEventListener("unload", () => removeDbFiles(path));
   return path;
+}
+
+/** Deletes a database file and its WAL companions; gone already is fine. */
+function removeDbFiles(path: string) {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      Deno.removeSync(f);
+    } catch {
+      // not there (never created, or removed already)
+    }
+  }
 }
 
 /** A fresh database file with the demo organisation in it. */
@@ -43,7 +55,15 @@ export async function testDb(): Promise<Db> {
     suffix: ".db",
   });
   await Deno.copyFile(src, path);
-  return await openDb({ url: `file:${path}` });
+  const db = await openDb({ url: `file:${path}` });
+  // closing a test's database also deletes its files
+  return {
+    ...db,
+    close() {
+      db.close();
+      removeDbFiles(path);
+    },
+  };
 }
 
 /** A clock tests can move. */
@@ -157,6 +177,7 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
       await outbox?.stop();
       await bus.stop();
       db.close();
+      await Deno.remove(config.mediaDir, { recursive: true }).catch(() => {});
     },
   };
 }
