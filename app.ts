@@ -26,13 +26,12 @@ import { adminNumberRoutes } from "./routes/admin_numbers.tsx";
 import { legacyHistoryRoutes } from "./routes/legacy_history.tsx";
 import { autoAssignmentRoutes } from "./routes/auto_assignment.tsx";
 import { eventRoutes } from "./routes/events.tsx";
-import { UPLOAD_PATHS, uploadRoutes } from "./routes/uploads.tsx";
+import { UPLOAD_LIMITS, uploadRoutes } from "./routes/uploads.tsx";
 import { emojiRoutes } from "./routes/emoji.tsx";
 import { reactionRoutes } from "./routes/reactions.tsx";
 import { typingRoutes } from "./routes/typing.tsx";
 import { callRoutes } from "./routes/calls.tsx";
 import { surveyRoutes } from "./routes/surveys.tsx";
-import { MAX_UPLOAD_BYTES } from "./services/media_limits.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { log } from "./services/log.ts";
@@ -137,18 +136,15 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
   // a campaign's list of numbers may be a large CSV upload
   const listLimit = bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge });
-  // attachments (F22): up to the largest file a channel takes (WhatsApp
-  // documents, 100 MB) plus the form around it
-  const fileLimit = bodyLimit({
-    maxSize: MAX_UPLOAD_BYTES + 1024 * 1024,
-    onError: tooLarge,
-  });
+  // attachments (F7, F22): each route's own limit (routes/uploads.tsx)
+  const fileLimits = UPLOAD_LIMITS.map(([path, maxSize]) =>
+    [path, bodyLimit({ maxSize, onError: tooLarge })] as const
+  );
   app.use((c, next) =>
     (/^\/campaigns\/\d+\/audience$/.test(c.req.path)
       ? listLimit
-      : UPLOAD_PATHS.some((r) => r.test(c.req.path))
-      ? fileLimit
-      : formLimit)(
+      : fileLimits.find(([path]) => path.test(c.req.path))?.[1] ??
+        formLimit)(
         c,
         next,
       )

@@ -1,11 +1,11 @@
 /**
  * Chats between employees (F7, F8): GET /chats and /chats/:id (the screen,
  * or the open chat alone for htmx), and the forms that start chats, post to
- * them, mark them read and manage a team chat's members.
+ * them (text and files; uploads: routes/uploads.tsx, downloads:
+ * routes/media.ts), mark them read and manage a team chat's members.
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { isMessageKey } from "../i18n/translate.ts";
 import {
   addChatMembers,
   chatHead,
@@ -15,13 +15,14 @@ import {
   markChatRead,
   openChat,
   openDirectChat,
-  postChatMessage,
   removeChatMember,
 } from "../services/chats.ts";
+import { postFromChatComposer } from "../services/chat_uploads.ts";
 import { DomainError, NotFound } from "../services/errors.ts";
 import { latestEventId } from "../services/events.ts";
 import { unreadTotals } from "../services/notifications.ts";
 import { people } from "../services/presence.ts";
+import { peekUploads } from "../services/uploads.ts";
 import { ChatComposer } from "../views/chat_composer.tsx";
 import { ChatHead } from "../views/chat_head.tsx";
 import { ChatLeftUpdate } from "../views/chat_left_update.tsx";
@@ -37,7 +38,9 @@ import {
   currentUser,
   idParam,
   isHtmx,
+  refusalText,
 } from "./context.ts";
+import { attachmentTokens, postedFiles, uploadDeps } from "./uploads.tsx";
 
 const userId = z.string().regex(/^[1-9]\d{0,15}$/).transform(Number);
 const directForm = z.object({ user_id: userId });
@@ -49,6 +52,8 @@ const membersForm = z.object({ member: memberList });
 const postForm = z.object({
   body: z.string().max(10_000),
   client_key: z.string().regex(/^[\w-]{8,64}$/).optional(),
+  // upload tokens of the files attached (services/chat_uploads.ts)
+  attachment: attachmentTokens,
 });
 
 function chatId(c: Ctx): number {
@@ -60,7 +65,7 @@ function chatId(c: Ctx): number {
 /** The message of a refusal (422), or rethrows anything else. */
 function refusal(c: Ctx, err: unknown): string {
   if (!(err instanceof DomainError) || err.status !== 422) throw err;
-  return isMessageKey(err.key) ? c.get("t")(err.key) : err.message;
+  return refusalText(c.get("t"), err);
 }
 
 /** The whole chats screen, with `openId` open. */
@@ -204,10 +209,12 @@ chatRoutes.post("/chats", async (c) => {
 chatRoutes.post("/chats/:id/messages", async (c) => {
   const id = chatId(c);
   const t = c.get("t");
-  const { db, clock } = c.get("deps");
   const user = currentUser(c);
-  const parsed = postForm.safeParse(await c.req.parseBody());
-  const body = typeof parsed.data?.body === "string" ? parsed.data.body : "";
+  const raw = await c.req.parseBody({ all: true });
+  const parsed = postForm.safeParse({ ...raw, files: undefined });
+  const body = typeof raw.body === "string" ? raw.body : "";
+  const tokens = parsed.data?.attachment ?? [];
+  // a refused post keeps its text and the files already uploaded
   const composer = (error?: string, keep?: string) => (
     <ChatComposer
       t={t}
@@ -215,6 +222,7 @@ chatRoutes.post("/chats/:id/messages", async (c) => {
       csrfToken={csrfToken(c)}
       body={keep}
       error={error}
+      attachments={keep === undefined ? undefined : peekUploads(tokens)}
     />
   );
   if (!parsed.success) {
@@ -222,11 +230,17 @@ chatRoutes.post("/chats/:id/messages", async (c) => {
   }
   let msg;
   try {
-    msg = await postChatMessage(db, clock, user, {
-      chatId: id,
-      body: parsed.data.body,
-      clientKey: parsed.data.client_key,
-    });
+    msg = await postFromChatComposer(
+      uploadDeps(c),
+      user,
+      {
+        chatId: id,
+        body: parsed.data.body,
+        clientKey: parsed.data.client_key,
+        tokens,
+        files: await postedFiles(raw),
+      },
+    );
   } catch (err) {
     const text = refusal(c, err);
     if (!isHtmx(c)) return c.text(text, 422);

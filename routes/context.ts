@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { Provider } from "../carriers/types.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/client.ts";
-import type { T } from "../i18n/translate.ts";
+import { isMessageKey, type T } from "../i18n/translate.ts";
 import type { SessionInfo } from "../services/auth.ts";
 import type { Clock } from "../services/clock.ts";
 import type { Carriers } from "../services/carriers.ts";
@@ -11,7 +11,8 @@ import type { EventBus } from "../services/event_bus.ts";
 import type { MediaStore } from "../services/media_store.ts";
 import type { WebhookIngest } from "../services/ingest.ts";
 import type { Metrics } from "../services/metrics.ts";
-import { Forbidden } from "../services/errors.ts";
+import { type DomainError, Forbidden } from "../services/errors.ts";
+import { MediaRefused } from "../services/media_limits.ts";
 import type { User } from "../services/users.ts";
 import type { AssetUrls } from "../views/layout.tsx";
 
@@ -67,4 +68,10 @@ export function idParam(c: Ctx, name: string): number | null {
   const raw = c.req.param(name) ?? "";
   if (!/^[1-9][0-9]{0,15}$/.test(raw)) return null;
   return Number(raw);
+}
+
+/** A refusal in the user's words (a refused file names its limit). */
+export function refusalText(t: T, err: DomainError): string {
+  if (err instanceof MediaRefused) return t(err.problem.key, err.problem.vars);
+  return isMessageKey(err.key) ? t(err.key) : err.message;
 }

@@ -11,9 +11,8 @@ import {
   retryMessage,
 } from "../services/messages.ts";
 import { ReplyCollision } from "../services/collisions.ts";
-import { MediaRefused, mediaRules } from "../services/media_limits.ts";
+import { mediaRules } from "../services/media_limits.ts";
 import { peekUploads, sendFromComposer } from "../services/uploads.ts";
-import { isMessageKey } from "../i18n/translate.ts";
 import { Composer } from "../views/composer.tsx";
 import { MessageBubble } from "../views/message_bubble.tsx";
 import { ThreadView } from "../views/thread.tsx";
@@ -23,8 +22,10 @@ import {
   currentUser,
   idParam,
   isHtmx,
+  refusalText,
 } from "./context.ts";
 import { renderInboxPage } from "./inboxes.tsx";
+import { attachmentTokens, postedFiles, uploadDeps } from "./uploads.tsx";
 import {
   renderContactPanel,
   renderDetailsPanel,
@@ -43,10 +44,7 @@ const replyForm = z.object({
   // the newest message the composer's user had seen (collision check)
   last_seen: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
   // upload tokens of the files attached (services/uploads.ts)
-  attachment: z.union([
-    z.string().max(4096).transform((v) => [v]),
-    z.array(z.string().max(4096)).max(50),
-  ]).optional(),
+  attachment: attachmentTokens,
 });
 
 export const conversationRoutes = new Hono<AppEnv>();
@@ -96,13 +94,9 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
   const id = idParam(c, "id");
   if (!id) throw new NotFound();
   const t = c.get("t");
-  const { db, clock, media, mediaUrlSecret } = c.get("deps");
+  const { db, clock } = c.get("deps");
   const user = currentUser(c);
   const raw = await c.req.parseBody({ all: true });
-  // files come with the form only without the script (it uploads them first)
-  const files = [raw.files].flat().filter((f): f is File =>
-    f instanceof File && f.size > 0
-  );
   const parsed = replyForm.safeParse({ ...raw, files: undefined });
   const body = typeof raw.body === "string" ? raw.body : "";
   const tokens = parsed.data?.attachment ?? [];
@@ -140,17 +134,14 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
   let sent;
   try {
     sent = await sendFromComposer(
-      { db, clock, media, secret: mediaUrlSecret },
+      uploadDeps(c),
       user,
       {
         conversationId: id,
         body: parsed.data.body,
         clientKey: parsed.data.client_key,
         tokens,
-        files: await Promise.all(files.map(async (f) => ({
-          name: f.name,
-          bytes: new Uint8Array(await f.arrayBuffer()),
-        }))),
+        files: await postedFiles(raw),
         lastSeenId: parsed.data.last_seen,
       },
     );
@@ -166,11 +157,7 @@ conversationRoutes.post("/conversations/:id/messages", async (c) => {
       );
     }
     if (err instanceof DomainError && err.status === 422) {
-      const msg = err instanceof MediaRefused
-        ? t(err.problem.key, err.problem.vars)
-        : isMessageKey(err.key)
-        ? t(err.key)
-        : err.message;
+      const msg = refusalText(t, err);
       if (!isHtmx(c)) return c.text(msg, 422);
       // access was checked: show the rule's state with the reason
       const state = await composerState(db.orm, id, clock());

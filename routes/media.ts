@@ -1,17 +1,21 @@
 /**
- * Attachment downloads: members of the inbox through their session, and
- * carriers through a short-lived signed URL (C7). Files are served with the
+ * Attachment downloads: members of the inbox (or of the chat) through their
+ * session, and carriers through a short-lived signed URL (C7). Files are served with the
  * type sniffed from their bytes and never rendered inline as HTML.
  */
 import { Hono } from "hono";
 import type { Context } from "hono";
+import type { Db } from "../db/client.ts";
 import {
+  type DownloadableFile,
   requireAttachment,
   storedAttachment,
 } from "../services/attachments.ts";
+import { requireChatAttachment } from "../services/chat_attachments.ts";
 import { NotFound } from "../services/errors.ts";
 import { verifyMediaSignature } from "../services/media_urls.ts";
 import { sniffContentType } from "../services/media_store.ts";
+import type { User } from "../services/users.ts";
 import { type AppEnv, currentUser, idParam } from "./context.ts";
 
 const INLINE = /^(image\/(jpeg|png|gif|webp)|audio\/|video\/)/;
@@ -84,28 +88,45 @@ async function signedFile(c: Context<AppEnv>) {
   return fileResponse(c, bytes, file.contentType, "private, max-age=300");
 }
 
-// the small preview the browser made of an image it uploaded
-mediaRoutes.get("/media/:id/thumb", async (c) => {
+/** Finds a stored file the user may download, or throws NotFound. */
+type FindFile = (
+  conn: Db["orm"],
+  user: User,
+  id: number,
+) => Promise<DownloadableFile>;
+
+/**
+ * A file for a member, through their session: the file itself, or the
+ * small preview the browser made of an image it uploaded.
+ */
+async function memberFile(c: Context<AppEnv>, find: FindFile, thumb: boolean) {
   const id = idParam(c, "id");
   if (!id) throw new NotFound();
   const { db, media } = c.get("deps");
-  const file = await requireAttachment(db.orm, currentUser(c), id);
-  const bytes = file.thumbnailKey && await media.get(file.thumbnailKey);
+  const file = await find(db.orm, currentUser(c), id);
+  const key = thumb ? file.thumbnailKey : file.storageKey;
+  const bytes = key && await media.get(key);
   if (!bytes) throw new NotFound();
   return fileResponse(
     c,
     bytes,
-    sniffContentType(bytes),
+    thumb ? sniffContentType(bytes) : file.contentType,
     "private, max-age=86400",
   );
-});
+}
 
-mediaRoutes.get("/media/:id", async (c) => {
-  const id = idParam(c, "id");
-  if (!id) throw new NotFound();
-  const { db, media } = c.get("deps");
-  const file = await requireAttachment(db.orm, currentUser(c), id);
-  const bytes = await media.get(file.storageKey);
-  if (!bytes) throw new NotFound();
-  return fileResponse(c, bytes, file.contentType, "private, max-age=86400");
-});
+// a conversation's files: members of its inbox
+mediaRoutes.get(
+  "/media/:id/thumb",
+  (c) => memberFile(c, requireAttachment, true),
+);
+mediaRoutes.get("/media/:id", (c) => memberFile(c, requireAttachment, false));
+// a chat's files: members of the chat (F7, F8)
+mediaRoutes.get(
+  "/chat-media/:id/thumb",
+  (c) => memberFile(c, requireChatAttachment, true),
+);
+mediaRoutes.get(
+  "/chat-media/:id",
+  (c) => memberFile(c, requireChatAttachment, false),
+);

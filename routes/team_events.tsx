@@ -159,7 +159,11 @@ export interface Notice {
   sound: boolean;
 }
 
-function previewOrFiles(t: T, msg: ThreadMessage): string {
+/** A message's text for a notice, or that it brought files. */
+function previewOrFiles(
+  t: T,
+  msg: { body: string; attachments?: unknown[] },
+): string {
   if (msg.body) return previewOf(msg.body);
   return msg.attachments?.length ? t("message.attachment") : "";
 }
@@ -258,7 +262,7 @@ export async function noticeFor(
       title: chat.kind === "team"
         ? t("notify.team_chat", { name: msg.senderName, chat: chat.title })
         : t("notify.chat", { name: msg.senderName }),
-      body: previewOf(msg.body),
+      body: previewOrFiles(t, msg),
       url: `/chats/${chat.id}`,
       tag: `chat-${chat.id}`,
       sound,

@@ -32,6 +32,19 @@ export interface StagedFile {
   isVoiceNote: boolean;
 }
 
+/** A staged file as the columns of an attachment row (message or chat). */
+export function storedFileRow(f: StagedFile, now: number) {
+  return {
+    contentType: f.contentType,
+    size: f.size,
+    filename: f.filename,
+    storageKey: f.storageKey,
+    thumbnailKey: f.thumbnailKey,
+    isVoiceNote: f.isVoiceNote,
+    createdAt: now,
+  };
+}
+
 /** Attaches stored files to an outbound message (in its transaction). */
 export async function insertAttachments(
   tx: Conn,
@@ -43,14 +56,31 @@ export async function insertAttachments(
   await tx.insert(attachments).values(files.map((f) => ({
     messageId,
     state: "stored" as const,
-    contentType: f.contentType,
-    size: f.size,
-    filename: f.filename,
-    storageKey: f.storageKey,
-    thumbnailKey: f.thumbnailKey,
-    isVoiceNote: f.isVoiceNote,
-    createdAt: now,
+    ...storedFileRow(f, now),
   })));
+}
+
+/** Attachment rows as views, grouped by their message's id. */
+export function groupByMessage(
+  rows: (Omit<AttachmentView, "hasThumbnail"> & {
+    thumbnailKey: string | null;
+  })[],
+): Map<number, AttachmentView[]> {
+  const out = new Map<number, AttachmentView[]>();
+  for (const { thumbnailKey, ...r } of rows) {
+    const list = out.get(r.messageId) ?? [];
+    list.push({ ...r, hasThumbnail: thumbnailKey !== null });
+    out.set(r.messageId, list);
+  }
+  return out;
+}
+
+/** What a members-only download needs of a stored file. */
+export interface DownloadableFile {
+  storageKey: string;
+  thumbnailKey: string | null;
+  contentType: string;
+  filename: string;
 }
 
 /** Attachments of these messages, grouped by message id (one query). */
@@ -58,8 +88,7 @@ export async function attachmentsFor(
   conn: Conn,
   messageIds: number[],
 ): Promise<Map<number, AttachmentView[]>> {
-  const out = new Map<number, AttachmentView[]>();
-  if (messageIds.length === 0) return out;
+  if (messageIds.length === 0) return new Map();
   const rows = await conn.select({
     id: attachments.id,
     messageId: attachments.messageId,
@@ -71,12 +100,7 @@ export async function attachmentsFor(
     thumbnailKey: attachments.thumbnailKey,
   }).from(attachments).where(inArray(attachments.messageId, messageIds))
     .orderBy(asc(attachments.id));
-  for (const { thumbnailKey, ...r } of rows) {
-    const list = out.get(r.messageId) ?? [];
-    list.push({ ...r, hasThumbnail: thumbnailKey !== null });
-    out.set(r.messageId, list);
-  }
-  return out;
+  return groupByMessage(rows);
 }
 
 /** A stored attachment the user may download (a member of its inbox). */
@@ -84,14 +108,7 @@ export async function requireAttachment(
   conn: Conn,
   user: User,
   id: number,
-): Promise<
-  {
-    storageKey: string;
-    thumbnailKey: string | null;
-    contentType: string;
-    filename: string;
-  }
-> {
+): Promise<DownloadableFile> {
   const [row] = await conn.select({
     storageKey: attachments.storageKey,
     thumbnailKey: attachments.thumbnailKey,

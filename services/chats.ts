@@ -9,10 +9,16 @@ import { and, asc, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Conn, Db, Tx } from "../db/client.ts";
 import { chatMembers, chatMessages, chats, users } from "../db/schema.ts";
+import type { AttachmentView, StagedFile } from "./attachments.ts";
+import {
+  chatAttachmentsFor,
+  insertChatAttachments,
+} from "./chat_attachments.ts";
 import type { Clock } from "./clock.ts";
 import { Forbidden, Invalid, NotFound } from "./errors.ts";
 import { appendEvents, type NewEvent } from "./events.ts";
-import { MAX_BODY, previewOf } from "./messages.ts";
+import { chatMediaRules, checkSet, MediaRefused } from "./media_limits.ts";
+import { filesPreview, MAX_BODY, previewOf } from "./messages.ts";
 import type { Presence } from "./presence.ts";
 import type { User } from "./users.ts";
 
@@ -44,6 +50,8 @@ export interface ChatMessageView {
   senderName: string;
   body: string;
   createdAt: number;
+  /** its files, in the order they were attached */
+  attachments: AttachmentView[];
 }
 
 export interface ChatMember extends Presence {
@@ -98,6 +106,7 @@ export async function listChats(
     kind: chats.kind,
     name: chats.name,
     lastMessageAt: chats.lastMessageAt,
+    lastMessageId: chats.lastMessageId,
     body: chatMessages.body,
     otherId: other.id,
     otherName: other.name,
@@ -124,6 +133,11 @@ export async function listChats(
       ids ? inArray(chats.id, ids) : undefined,
     ))
     .orderBy(desc(chats.lastMessageAt), desc(chats.id));
+  // a message that is only files is previewed by them
+  const files = await chatAttachmentsFor(
+    conn,
+    rows.flatMap((r) => r.lastMessageId && !r.body ? [r.lastMessageId] : []),
+  );
   return rows.map((r) => ({
     id: r.id,
     kind: r.kind,
@@ -136,7 +150,9 @@ export async function listChats(
         statusMessage: r.otherMessage ?? "",
       }
       : null,
-    preview: r.body ? previewOf(r.body) : "",
+    preview: r.body
+      ? previewOf(r.body)
+      : filesPreview(files.get(r.lastMessageId ?? 0) ?? []),
     lastMessageAt: r.lastMessageAt,
     unread: Number(r.unread),
   }));
@@ -164,6 +180,15 @@ const messageColumns = {
   createdAt: chatMessages.createdAt,
 };
 
+/** Chat messages (rows of messageColumns) with their files. */
+async function withFiles(
+  conn: Conn,
+  rows: Omit<ChatMessageView, "attachments">[],
+): Promise<ChatMessageView[]> {
+  const files = await chatAttachmentsFor(conn, rows.map((r) => r.id));
+  return rows.map((r) => ({ ...r, attachments: files.get(r.id) ?? [] }));
+}
+
 /** Chat messages by id, for live updates (callers check membership). */
 export async function chatMessagesById(
   conn: Conn,
@@ -173,7 +198,7 @@ export async function chatMessagesById(
   const rows = await conn.select(messageColumns).from(chatMessages)
     .innerJoin(users, eq(users.id, chatMessages.userId))
     .where(inArray(chatMessages.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
+  return new Map((await withFiles(conn, rows)).map((r) => [r.id, r]));
 }
 
 async function membersOf(conn: Conn, chat: ChatRow): Promise<ChatMember[]> {
@@ -211,7 +236,7 @@ export async function openChat(
     chat: summary,
     createdBy: chat.createdBy,
     members,
-    messages: latest.reverse(),
+    messages: await withFiles(conn, latest.reverse()),
     canManage: canManage(user, chat),
   };
 }
@@ -441,6 +466,8 @@ export interface PostInput {
   body: string;
   /** the composer's idempotency key: a resubmission is stored once */
   clientKey?: string;
+  /** uploaded files (services/chat_uploads.ts), written with the message */
+  attachments?: StagedFile[];
 }
 
 /** Posts a message to a chat the user belongs to; returns the message. */
@@ -451,10 +478,16 @@ export async function postChatMessage(
   input: PostInput,
 ): Promise<ChatMessageView> {
   const body = input.body.replace(/\r\n?/g, "\n").trim();
-  if (!body) throw new Invalid("The message is empty", "composer.empty");
+  const files = input.attachments ?? [];
+  if (!body && files.length === 0) {
+    throw new Invalid("The message is empty", "composer.empty");
+  }
   if (body.length > MAX_BODY) {
     throw new Invalid("The message is too long", "composer.too_long");
   }
+  // each file was checked at its upload; the set is checked here
+  const problem = checkSet(chatMediaRules(), files);
+  if (problem) throw new MediaRefused(problem);
   return await db.write(async (tx) => {
     const chat = await requireChat(tx, user, input.chatId);
     if (input.clientKey) {
@@ -466,7 +499,7 @@ export async function postChatMessage(
       if (dup && dup.chatId !== chat.id) {
         throw new Invalid("This form was already used", "error.bad_request");
       }
-      if (dup) return dup;
+      if (dup) return (await withFiles(tx, [dup]))[0];
     }
     const now = clock();
     const [msg] = await tx.insert(chatMessages).values({
@@ -476,6 +509,7 @@ export async function postChatMessage(
       clientKey: input.clientKey ?? null,
       createdAt: now,
     }).returning({ id: chatMessages.id });
+    await insertChatAttachments(tx, now, msg.id, files);
     await tx.update(chats).set({ lastMessageAt: now, lastMessageId: msg.id })
       .where(eq(chats.id, chat.id));
     // the sender has read their own message
@@ -488,14 +522,15 @@ export async function postChatMessage(
       chatId: chat.id,
       payload: { by: user.id, chatMessageId: msg.id },
     }]);
-    return {
+    const [view] = await withFiles(tx, [{
       id: msg.id,
       chatId: chat.id,
       userId: user.id,
       senderName: user.name,
       body,
       createdAt: now,
-    };
+    }]);
+    return view;
   });
 }
 

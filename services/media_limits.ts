@@ -33,7 +33,8 @@ export interface TypeRule {
 
 /** The attachment rules of one sending number. */
 export interface MediaRules {
-  channel: "sms" | "whatsapp";
+  /** "chat": between colleagues, no carrier in the way (F7, F8) */
+  channel: "sms" | "whatsapp" | "chat";
   /** files in one send */
   maxFiles: number;
   /** all files of one message together, or null for no total */
@@ -150,6 +151,39 @@ export function mediaRules(
     maxTotalBytes: total,
     types,
     voiceNotes: false,
+  };
+}
+
+/** The largest file a chat between colleagues takes. */
+export const CHAT_MAX_FILE_BYTES = 25 * MB;
+/** All files of one chat message together. */
+export const CHAT_MAX_TOTAL_BYTES = 50 * MB;
+
+/**
+ * The rules of a direct or team chat: no carrier, so every type the
+ * sniffer can tell, voice notes included, up to one size for all (the
+ * files stay on our server, and members download them from it).
+ */
+export function chatMediaRules(): MediaRules {
+  const types: Record<string, TypeRule> = {};
+  const known: Record<string, MediaKind> = {
+    "image/gif": "image",
+    ...MMS_OTHER,
+    ...Object.fromEntries(
+      Object.entries(WHATSAPP_TYPES).map(([t, r]) => [t, r.kind]),
+    ),
+    // a WebP between colleagues is a picture, not a WhatsApp sticker
+    "image/webp": "image",
+  };
+  for (const [t, kind] of Object.entries(known)) {
+    types[t] = { kind, maxBytes: CHAT_MAX_FILE_BYTES };
+  }
+  return {
+    channel: "chat",
+    maxFiles: MMS_MAX_FILES,
+    maxTotalBytes: CHAT_MAX_TOTAL_BYTES,
+    types,
+    voiceNotes: true,
   };
 }
 

@@ -250,8 +250,11 @@ export async function sendReply(
   });
 }
 
-/** A list preview for a message that is only files. */
-function filesPreview(files: StagedFile[]): string {
+/** A list preview for a message that is only files (chats' too). */
+export function filesPreview(
+  files: { filename: string; isVoiceNote: boolean }[],
+): string {
+  if (files.length === 0) return "";
   if (files.length === 1 && files[0].isVoiceNote) return "🎤";
   return files.length === 1 ? `📎 ${files[0].filename}` : `📎 ×${files.length}`;
 }

@@ -1,8 +1,9 @@
 /**
  * Attachments from the composer (F22, F30). A file is uploaded on its own
  * (so the browser can show progress), checked against the conversation's
- * channel by its sniffed type and size, stored, and answered with a signed
- * token; the reply form carries the tokens and the send attaches the files.
+ * channel (or a chat's rules, services/chat_uploads.ts) by its sniffed type
+ * and size, stored, and answered with a signed token good for that place
+ * only; the form carries the tokens and the send attaches the files.
  * Nothing is written to the database until the reply is sent. A voice note
  * recorded as WebM (Chromium) is remuxed to Ogg Opus, which WhatsApp takes.
  */
@@ -39,8 +40,8 @@ export interface UploadDeps {
   secret: string;
 }
 
-export interface UploadInput {
-  conversationId: number;
+/** One file as the browser posted it. */
+export interface FileInput {
   name: string;
   bytes: Uint8Array;
   /** a small JPEG/PNG/WebP preview the browser drew of an image */
@@ -49,12 +50,26 @@ export interface UploadInput {
   voice?: boolean;
 }
 
+export interface UploadInput extends FileInput {
+  conversationId: number;
+}
+
+/**
+ * Where an upload goes: the token is good in that place only (its scope,
+ * "conversation:12" or "chat:3"), and the file is checked against the
+ * place's rules. `rules` also checks the user's access to the place.
+ */
+export interface UploadTarget {
+  scope: string;
+  rules: () => Promise<MediaRules>;
+}
+
 export interface StagedUpload extends StagedFile {
   token: string;
 }
 
 interface TokenBody extends StagedFile {
-  conversationId: number;
+  scope: string;
   userId: number;
   expiresAt: number;
 }
@@ -141,6 +156,18 @@ export async function conversationMediaRules(
   return mediaRules(number);
 }
 
+/** A conversation's uploads: checked against its sending number. */
+export function conversationTarget(
+  db: Db,
+  user: User,
+  conversationId: number,
+): UploadTarget {
+  return {
+    scope: `conversation:${conversationId}`,
+    rules: () => conversationMediaRules(db, user, conversationId),
+  };
+}
+
 /**
  * Checks and stores one file for a reply in this conversation; returns the
  * token the reply form sends back. Throws MediaRefused with the reason.
@@ -148,13 +175,28 @@ export async function conversationMediaRules(
 export async function stageUpload(
   deps: UploadDeps,
   user: User,
-  input: UploadInput,
+  { conversationId, ...file }: UploadInput,
 ): Promise<StagedUpload> {
-  const rules = await conversationMediaRules(
-    deps.db,
+  return await stageFile(
+    deps,
     user,
-    input.conversationId,
+    conversationTarget(deps.db, user, conversationId),
+    file,
   );
+}
+
+/**
+ * Checks one file against the target's rules (by the type its bytes show,
+ * never the name or the browser's word), stores it, and returns the token
+ * the composer's form sends back. Throws MediaRefused with the reason.
+ */
+export async function stageFile(
+  deps: UploadDeps,
+  user: User,
+  target: UploadTarget,
+  input: FileInput,
+): Promise<StagedUpload> {
+  const rules = await target.rules();
   let bytes = input.bytes;
   let name = cleanFileName(input.name);
   if (bytes.length === 0) {
@@ -201,18 +243,18 @@ export async function stageUpload(
   };
   const token = await makeToken(deps.secret, {
     ...file,
-    conversationId: input.conversationId,
+    scope: target.scope,
     userId: user.id,
     expiresAt: deps.clock() + UPLOAD_TTL_MS,
   });
   return { ...file, token };
 }
 
-/** The files behind upload tokens, if they are this user's for this conversation. */
+/** The files behind upload tokens, if they are this user's for this place. */
 export async function filesOfTokens(
   deps: Pick<UploadDeps, "clock" | "secret">,
   user: User,
-  conversationId: number,
+  scope: string,
   tokens: string[],
 ): Promise<StagedFile[]> {
   const out: StagedFile[] = [];
@@ -221,7 +263,7 @@ export async function filesOfTokens(
     const body = await readToken(deps.secret, token);
     if (
       !body || body.userId !== user.id ||
-      body.conversationId !== conversationId || body.expiresAt < deps.clock()
+      body.scope !== scope || body.expiresAt < deps.clock()
     ) {
       throw new Invalid(
         "An attachment expired; attach it again",
@@ -276,15 +318,37 @@ export function peekUploads(
   return out;
 }
 
-export interface ComposerSend {
-  conversationId: number;
-  body: string;
-  clientKey?: string;
+/** The files a composer's form carries (a conversation's or a chat's). */
+export interface ComposerFiles {
   /** upload tokens from the form (the script uploaded the files) */
   tokens: string[];
   /** files posted with the form itself (no script) */
   files: { name: string; bytes: Uint8Array }[];
+}
+
+export interface ComposerSend extends ComposerFiles {
+  conversationId: number;
+  body: string;
+  clientKey?: string;
   lastSeenId?: number;
+}
+
+/**
+ * The files of a send from a composer: those uploaded already (by token)
+ * and any posted with the form itself (no script), checked and stored.
+ */
+export async function filesOfSend(
+  deps: UploadDeps,
+  user: User,
+  target: UploadTarget,
+  input: ComposerFiles,
+): Promise<StagedFile[]> {
+  const files = await filesOfTokens(deps, user, target.scope, input.tokens);
+  for (const f of input.files) {
+    const { token: _, ...staged } = await stageFile(deps, user, target, f);
+    files.push(staged);
+  }
+  return files;
 }
 
 /**
@@ -296,28 +360,17 @@ export async function sendFromComposer(
   user: User,
   input: ComposerSend,
 ): Promise<SentReply> {
-  const files = await filesOfTokens(
+  const files = await filesOfSend(
     deps,
     user,
-    input.conversationId,
-    input.tokens,
+    conversationTarget(deps.db, user, input.conversationId),
+    input,
   );
-  for (const f of input.files) {
-    files.push(
-      await stageUpload(deps, user, {
-        conversationId: input.conversationId,
-        name: f.name,
-        bytes: f.bytes,
-      }),
-    );
-  }
   return await sendReply(deps.db, deps.clock, user, {
     conversationId: input.conversationId,
     body: input.body,
     clientKey: input.clientKey,
-    attachments: files.map((
-      { token: _, ...f }: StagedFile & { token?: string },
-    ) => f),
+    attachments: files,
     lastSeenId: input.lastSeenId,
   });
 }

@@ -1,10 +1,14 @@
 /**
  * A direct chat between two browsers (F7): ana starts it from the people
- * list, luis sees it arrive live (list, tab title, thread), and answers.
+ * list, luis sees it arrive live (list, tab title, thread), and answers;
+ * then ana sends files, which luis sees live.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
+import { Buffer } from "node:buffer";
 import { launchBrowser, logIn, serveApp } from "./browser.ts";
+import { PDF_MINIMAL } from "./carrier_fixtures.ts";
+import { PNG } from "./composer_fixtures.ts";
 
 Deno.test("ana starts a direct chat with luis and they talk live in two browsers", async () => {
   const served = await serveApp();
@@ -94,6 +98,43 @@ Deno.test("ana starts a direct chat with luis and they talk live in two browsers
     await luis.waitForFunction(() =>
       document.getElementById("chats-badge")?.hidden === true
     );
+
+    // ana attaches a photo and a document; luis gets both live, the photo
+    // as its preview and the document as a link with its name and size
+    const form = `#chat-composer-${chatId}`;
+    await ana.setInputFiles(`${form} input[type=file]`, [
+      { name: "shelf.png", mimeType: "image/png", buffer: Buffer.from(PNG) },
+      {
+        name: "rota.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.from(PDF_MINIMAL),
+      },
+    ]);
+    await ana.waitForFunction(
+      (sel) =>
+        document.querySelectorAll(
+          `${sel} .att-chip:not(.uploading) input[name=attachment]`,
+        ).length === 2,
+      form,
+    );
+    await ana.fill(`#chat-body-${chatId}`, "Photo and rota");
+    await ana.click(`${form} button[type=submit]`);
+    const bubble = `#chat-messages-${chatId} li.in:has-text("Photo and rota")`;
+    await luis.waitForSelector(`${bubble} img[src$="/thumb"]`, {
+      timeout: 3000,
+    });
+    assert.match(
+      await luis.textContent(`${bubble} a.att.file`) ?? "",
+      /rota\.pdf · 1 KB/,
+    );
+    // the preview really loads (a member's download)
+    assert.ok(
+      await luis.$eval(
+        `${bubble} img`,
+        (img) => (img as HTMLImageElement).naturalWidth > 0,
+      ),
+    );
+    assert.equal(await ana.locator(`${form} .att-chip`).count(), 0);
     assert.deepEqual(problems, []);
   } finally {
     await browser.close();

@@ -13,14 +13,7 @@ import {
   testApp,
 } from "./helpers.ts";
 import { LiveStream } from "./live_stream.ts";
-import { chatIdOf, expectNothing } from "./team_fixtures.ts";
-
-async function startDirect(c: Client, otherId: number): Promise<number> {
-  const res = await c.post("/chats/direct", { user_id: String(otherId) });
-  assert.equal(res.status, 200);
-  await res.body?.cancel();
-  return chatIdOf(res);
-}
+import { chatIdOf, expectNothing, startDirect } from "./team_fixtures.ts";
 
 async function post(c: Client, chatId: number, body: string) {
   const res = await c.post(`/chats/${chatId}/messages`, { body });

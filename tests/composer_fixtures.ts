@@ -33,6 +33,21 @@ export function upload(
   file: { name: string; bytes: Uint8Array; type?: string },
   opts: { thumb?: Uint8Array; voice?: boolean } = {},
 ): Promise<Response> {
+  return uploadTo(
+    client,
+    `/conversations/${conversationId}/uploads`,
+    file,
+    opts,
+  );
+}
+
+/** POSTs one file to an upload route (a conversation's or a chat's). */
+export function uploadTo(
+  client: Client,
+  path: string,
+  file: { name: string; bytes: Uint8Array; type?: string },
+  opts: { thumb?: Uint8Array; voice?: boolean } = {},
+): Promise<Response> {
   const form = new FormData();
   form.append(
     "file",
@@ -47,7 +62,7 @@ export function upload(
     );
   }
   if (opts.voice) form.append("voice", "1");
-  return client.request(`/conversations/${conversationId}/uploads`, {
+  return client.request(path, {
     method: "POST",
     body: form,
     headers: { "x-csrf-token": client.csrf },

@@ -123,6 +123,8 @@ const STATE_CHANGING: StateChangingRoute[] = [
     setup: teamChat,
   },
   { route: "POST /chats/:id/leave", form: {}, setup: teamChat },
+  // a file for a chat message (the upload form; ana is in team chat 1)
+  { route: "POST /chats/:id/uploads", setup: teamChat },
   {
     route: "POST /me/status",
     form: { status: "available", message: "Back at 3" },

@@ -33,7 +33,13 @@ import {
   whatsappInbound,
   whatsappRequest,
 } from "./carrier_fixtures.ts";
-import { sendWith, upload, uploaded } from "./composer_fixtures.ts";
+import {
+  PNG,
+  sendWith,
+  tokensIn,
+  uploaded,
+  uploadTo,
+} from "./composer_fixtures.ts";
 import { LiveStream } from "./live_stream.ts";
 import { eventually, startStack } from "./stack.ts";
 import { setLogLevel } from "../services/log.ts";
@@ -129,6 +135,19 @@ async function idorFixtures(t: TestApp): Promise<IdorFixtures> {
     const text = await r.text();
     assert.ok(r.status < 400, `${what}: ${r.status} ${text.slice(0, 300)}`);
   };
+  // uploads a file to the newest chat matching `which` and posts it there
+  const chatPost = async (
+    c: Client,
+    which: string,
+    file: { name: string; bytes: Uint8Array; thumb?: Uint8Array },
+  ) => {
+    const chat = await idOf(t, "chats", `id ${which}`);
+    const res = await uploadTo(c, `/chats/${chat}/uploads`, file, {
+      thumb: file.thumb,
+    });
+    const [token] = tokensIn(await res.text());
+    return c.post(`/chats/${chat}/messages`, { body: "", attachment: token });
+  };
   // a Sales tag and canned response; Support ones for the mixed cases
   await ok(maria.post("/inboxes/2/tags", { name: "Sales VIP" }), "Sales tag");
   await ok(maria.post("/inboxes/1/tags", { name: "Support VIP" }), "tag");
@@ -163,6 +182,26 @@ async function idorFixtures(t: TestApp): Promise<IdorFixtures> {
     ana.post("/chats", { name: "Support team", member: "4" }),
     "luis's chat",
   );
+  // a file in each: a PDF in maria's, a photo with its preview in luis's
+  await ok(
+    chatPost(
+      maria,
+      "not in (select chat_id from chat_members where user_id = 4)",
+      {
+        name: "salaries.pdf",
+        bytes: PDF_MINIMAL,
+      },
+    ),
+    "a file in maria's chat",
+  );
+  await ok(
+    chatPost(ana, "in (select chat_id from chat_members where user_id = 4)", {
+      name: "rota.png",
+      bytes: PNG,
+      thumb: PNG,
+    }),
+    "a file in luis's chat",
+  );
   // a campaign in Sales (its SMS number approved for it) and in Support
   await q(t, "update phone_numbers set registration = 'approved' where id = 4");
   await ok(maria.post("/campaigns", { name: "Sales", number_id: "4" }), "c");
@@ -193,6 +232,18 @@ async function idorFixtures(t: TestApp): Promise<IdorFixtures> {
     t,
     "attachments",
     "message_id in (select id from messages where conversation_id = 1)",
+  );
+  const chatFileOf = (which: string) =>
+    idOf(
+      t,
+      "chat_attachments",
+      `chat_message_id in (select id from chat_messages where chat_id ${which})`,
+    );
+  const mariasChatFile = await chatFileOf(
+    "not in (select chat_id from chat_members where user_id = 4)",
+  );
+  const luissChatFile = await chatFileOf(
+    "in (select chat_id from chat_members where user_id = 4)",
   );
   const salesTag = await idOf(t, "tags", "inbox_id = 2");
   const supportTag = await idOf(t, "tags", "inbox_id = 1");
@@ -243,6 +294,8 @@ async function idorFixtures(t: TestApp): Promise<IdorFixtures> {
       visible: s(supportRecipient),
     },
     "media/:id": { hidden: s(salesAttachment), visible: s(supportAttachment) },
+    // a file in maria's chat with ana; one in the team chat luis is in
+    "chat-media/:id": { hidden: s(mariasChatFile), visible: s(luissChatFile) },
     // a number of Sales; numbers are for admins, luis is an agent
     "numbers/:id": { hidden: "3", visible: "1" },
     // history: a Sales conversation and file, seen through Support
@@ -386,7 +439,7 @@ Deno.test("luis gets 404 or 403 from every id-taking route naming a record of an
         const res = r.method === "GET"
           ? await luis.request(url, { headers: { "hx-request": "true" } })
           : r.path.endsWith("/uploads")
-          ? await upload(luis, Number(url.split("/")[2]), {
+          ? await uploadTo(luis, url, {
             name: "probe.pdf",
             bytes: PDF_MINIMAL,
           })
@@ -688,6 +741,22 @@ Deno.test("text customers and agents write is shown escaped on every page and in
       }),
       "chat message",
     );
+    // the same file name on a chat's file
+    const chatFile = await uploadTo(ana, `/chats/${direct}/uploads`, {
+      name: "<script>alert(1).pdf",
+      bytes: PDF_MINIMAL,
+      type: "application/pdf",
+    });
+    const chatChip = await chatFile.text();
+    assert.equal(chatFile.status, 200, chatChip);
+    assertEscaped(chatChip, "a chat file's chip", false);
+    await accepted(
+      ana.post(`/chats/${direct}/messages`, {
+        body: "",
+        attachment: tokensIn(chatChip)[0],
+      }),
+      "chat file",
+    );
     await accepted(ana.post("/chats", { name: XSS, member: "4" }), "team");
     const team = await idOf(t, "chats", "kind = 'team'");
     await accepted(
@@ -704,13 +773,15 @@ Deno.test("text customers and agents write is shown escaped on every page and in
     const stored = await q(
       t,
       `select (select count(*) from attachments where filename like ?) as files,
+        (select count(*) from chat_attachments where filename like ?)
+          as chatFiles,
         (select count(*) from messages where body = ?) as bodies,
         (select count(*) from contacts where name = ?) as names`,
-      ["%<script>alert(1)%", XSS, XSS],
+      ["%<script>alert(1)%", "%<script>alert(1)%", XSS, XSS],
     );
     assert.deepEqual(
       { ...stored[0] },
-      { files: 2, bodies: 2, names: 2 },
+      { files: 2, chatFiles: 1, bodies: 2, names: 2 },
       `the customer's and the agent's payloads are stored: ${
         JSON.stringify(await q(t, "select filename from attachments"))
       }`,

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { q, twilioInbound, twilioRequest } from "./carrier_fixtures.ts";
-import type { TestApp } from "./helpers.ts";
+import type { Client, TestApp } from "./helpers.ts";
 import type { LiveStream } from "./live_stream.ts";
 
 /** A customer's SMS to one of our numbers, through POST /webhooks/twilio. */
@@ -69,4 +69,12 @@ export function chatIdOf(res: Response): number {
   const m = /^\/chats\/(\d+)$/.exec(res.headers.get("hx-push-url") ?? "");
   assert.ok(m, "the answer pushes the chat's URL");
   return Number(m[1]);
+}
+
+/** Starts (or opens) the direct chat with `otherId` as htmx does; its id. */
+export async function startDirect(c: Client, otherId: number): Promise<number> {
+  const res = await c.post("/chats/direct", { user_id: String(otherId) });
+  assert.equal(res.status, 200);
+  await res.body?.cancel();
+  return chatIdOf(res);
 }

@@ -6,11 +6,11 @@
  */
 import type { T } from "../i18n/translate.ts";
 import type { StagedFile } from "../services/attachments.ts";
-import { browserRules, type MediaRules } from "../services/media_limits.ts";
+import type { MediaRules } from "../services/media_limits.ts";
 import type { ReplyBlock } from "../services/messages.ts";
-import { AttachmentChip } from "./attachment_chip.tsx";
 import { CannedPicker } from "./canned_picker.tsx";
 import { ComposerToolbar } from "./composer_toolbar.tsx";
+import { AttachmentList, uploadAttributes } from "./composer_uploads.tsx";
 
 export interface ComposerProps {
   t: T;
@@ -28,25 +28,6 @@ export interface ComposerProps {
   collision?: string[];
   /** files already uploaded for this reply, kept across a re-render */
   attachments?: { file: StagedFile; token: string }[];
-}
-
-/** The sentences static/app.js shows while attaching and recording. */
-function scriptMessages(t: T) {
-  const keys = [
-    "upload.type",
-    "upload.too_large",
-    "upload.too_many",
-    "upload.total_too_large",
-    "upload.failed",
-    "upload.progress",
-    "upload.remove",
-    "upload.wait",
-    "voice.recording",
-    "voice.mic_denied",
-    "voice.unsupported",
-    "message.voice_note",
-  ] as const;
-  return Object.fromEntries(keys.map((k) => [k, t(k)]));
 }
 
 export function Composer(
@@ -78,12 +59,9 @@ export function Composer(
       hx-swap="outerHTML"
       hx-disable="find button[type=submit]"
       data-channel={channel}
-      enctype={media ? "multipart/form-data" : undefined}
-      data-upload={media ? `${base}/uploads` : undefined}
-      data-limits={media ? JSON.stringify(browserRules(media)) : undefined}
+      {...uploadAttributes(t, `${base}/uploads`, media)}
       data-typing={`${base}/typing`}
       data-offline={t("composer.offline")}
-      data-messages={media ? JSON.stringify(scriptMessages(t)) : undefined}
     >
       <input type="hidden" name="_csrf" value={csrfToken} />
       <input type="hidden" name="client_key" value={crypto.randomUUID()} />
@@ -136,16 +114,11 @@ export function Composer(
       >
         {body ?? ""}
       </textarea>
-      <ul
-        class="att-list"
+      <AttachmentList
+        t={t}
         id={`att-list-${conversationId}`}
-        aria-label={t("upload.list")}
-        aria-live="polite"
-      >
-        {attachments?.map((a) => (
-          <AttachmentChip t={t} file={a.file} token={a.token} />
-        ))}
-      </ul>
+        attachments={attachments}
+      />
       <button type="submit" disabled={block ? true : undefined}>
         {collision && collision.length > 0
           ? t("composer.send_anyway")

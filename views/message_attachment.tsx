@@ -11,14 +11,21 @@ import { formatBytes } from "../services/media_limits.ts";
 /** Images up to this size show inline when there is no preview. */
 export const INLINE_IMAGE_MAX = 150_000;
 
-export function MessageAttachment({ t, a }: { t: T; a: AttachmentView }) {
+export function MessageAttachment(
+  { t, a, base = "/media" }: {
+    t: T;
+    a: AttachmentView;
+    /** where its files download from: a chat's are under /chat-media */
+    base?: string;
+  },
+) {
   if (a.state === "pending") {
     return <span class="att pending">{t("message.media_pending")}</span>;
   }
   if (a.state === "failed") {
     return <span class="att failed">{t("message.media_failed")}</span>;
   }
-  const url = `/media/${a.id}`;
+  const url = `${base}/${a.id}`;
   const type = a.contentType ?? "";
   const size = a.size ? formatBytes(a.size) : "";
   const name = a.filename || t("message.attachment");
