@@ -1,7 +1,9 @@
 /**
  * What agents do to a conversation: assign (F16), move (F15), close, reopen
  * and close as spam (F19, F20). Each action checks access here, changes the
- * row, records an activity and appends the events in one transaction.
+ * row, records an activity and appends the events in one transaction. An
+ * action that takes a conversation off an agent's open count, or leaves one
+ * unassigned, lets auto-assignment hand out what waits in that transaction.
  * Internal actions never touch read state: nobody's list turns unread.
  */
 import { and, eq, notInArray } from "drizzle-orm";
@@ -21,6 +23,7 @@ import {
   type ActivityKind,
   recordActivity,
 } from "./activities.ts";
+import { assignWaiting } from "./auto_assignment.ts";
 import type { Clock } from "./clock.ts";
 import { Forbidden, Invalid, NotFound } from "./errors.ts";
 import { appendEvents, type NewEvent } from "./events.ts";
@@ -132,14 +135,18 @@ export async function assignConversation(
     }
     await tx.update(conversations).set({ assigneeId: input.assigneeId })
       .where(eq(conversations.id, conv.id));
-    return await recordChange(
+    const now = clock();
+    const result = await recordChange(
       tx,
-      clock(),
+      now,
       user,
       conv,
       input.assigneeId === null ? "unassigned" : "assigned",
       input.assigneeId === null ? {} : { assignee: assigneeName },
     );
+    // the former assignee has one open fewer, or this one waits unassigned
+    await assignWaiting(tx, now, { inboxIds: [conv.inboxId] });
+    return result;
   });
 }
 
@@ -156,7 +163,10 @@ export async function closeConversation(
     const now = clock();
     await tx.update(conversations).set({ status: "closed", closedAt: now })
       .where(eq(conversations.id, conv.id));
-    return await recordChange(tx, now, user, conv, "closed");
+    const result = await recordChange(tx, now, user, conv, "closed");
+    // its assignee may be under the cap again: waiting ones go out
+    await assignWaiting(tx, now, { inboxIds: [conv.inboxId] });
+    return result;
   });
 }
 
@@ -183,14 +193,18 @@ export async function reopenConversation(
         eq(contacts.id, conv.contactId),
       );
     }
-    return await recordChange(
+    const now = clock();
+    const result = await recordChange(
       tx,
-      clock(),
+      now,
       user,
       conv,
       "reopened",
       conv.spam ? { unspam: true } : {},
     );
+    // reopened unassigned, it waits like a new one
+    await assignWaiting(tx, now, { inboxIds: [conv.inboxId] });
+    return result;
   });
 }
 
@@ -217,7 +231,10 @@ export async function markSpam(
     await tx.update(contacts).set({ spam: true }).where(
       eq(contacts.id, conv.contactId),
     );
-    return await recordChange(tx, now, user, conv, "spam");
+    const result = await recordChange(tx, now, user, conv, "spam");
+    // its assignee may be under the cap again: waiting ones go out
+    await assignWaiting(tx, now, { inboxIds: [conv.inboxId] });
+    return result;
   });
 }
 
@@ -271,9 +288,10 @@ export async function moveConversation(
       eq(pins.conversationId, conv.id),
       notInArray(pins.userId, stay),
     ));
-    return await recordChange(
+    const now = clock();
+    const result = await recordChange(
       tx,
-      clock(),
+      now,
       user,
       { id: conv.id, inboxId: target.id },
       "moved",
@@ -285,6 +303,10 @@ export async function moveConversation(
         payload: { by: user.id, to: target.id },
       }],
     );
+    // the source's assignee has one open fewer; in the target it may
+    // arrive unassigned and wait
+    await assignWaiting(tx, now, { inboxIds: [source.id, target.id] });
+    return result;
   });
 }
 
@@ -301,16 +323,4 @@ export async function moveTargets(
     and(eq(inboxMembers.inboxId, inboxes.id), eq(inboxMembers.userId, user.id)),
   ).orderBy(inboxes.name);
   return rows.filter((r) => r.id !== fromInboxId);
-}
-
-/** Members of an inbox, by name (for assignment and settings). */
-export async function inboxMembersOf(
-  conn: Conn,
-  inboxId: number,
-): Promise<{ id: number; name: string; role: User["role"] }[]> {
-  return await conn.select({ id: users.id, name: users.name, role: users.role })
-    .from(users).innerJoin(
-      inboxMembers,
-      and(eq(inboxMembers.userId, users.id), eq(inboxMembers.inboxId, inboxId)),
-    ).orderBy(users.name);
 }

@@ -8,9 +8,9 @@ import type { Conn, Db } from "../db/client.ts";
 import { inboxes, inboxMembers, users } from "../db/schema.ts";
 import { requireInbox } from "./access.ts";
 import type { Clock } from "./clock.ts";
-import { inboxMembersOf } from "./conversation_actions.ts";
 import { Forbidden, Invalid, NotFound } from "./errors.ts";
 import { appendEvents } from "./events.ts";
+import { inboxMembersOf } from "./inbox_members.ts";
 import type { User } from "./users.ts";
 
 export type Inbox = typeof inboxes.$inferSelect;

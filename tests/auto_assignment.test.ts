@@ -359,3 +359,79 @@ Deno.test("turning auto-assignment on hands out the waiting conversations; only 
     await t.close();
   }
 });
+
+Deno.test("closing, closing as spam, reassigning or moving a conversation hands a waiting one to the agent who dropped under the cap", async () => {
+  const t = await testApp();
+  try {
+    const { users, inboxes } = await demoIds(t.db);
+    const ana = await loggedIn(t, "ana");
+    const maria = await loggedIn(t, "maria");
+    await closeDemoConversations(t, maria);
+    await turnOn(maria, inboxes.Support, 1);
+    const settings = await maria.post(`/inboxes/${inboxes.Support}/settings`, {
+      assignment_mode: "1",
+      allow_move: "1",
+    });
+    await settings.body?.cancel();
+    assert.ok(settings.status < 400, `settings: ${settings.status}`);
+    await setStatus(ana, "available");
+    const convOf = async (i: number) => (await conversationsOf(t, racer(i)))[0];
+    const act = async (path: string, form: Record<string, string> = {}) => {
+      const res = await maria.post(path, form);
+      await res.body?.cancel();
+      assert.ok(res.status < 400, `${path}: ${res.status}`);
+    };
+
+    // ana holds her one; the next waits
+    await inboundSms(t, racer(11), SUPPORT_LINE, "First");
+    await inboundSms(t, racer(12), SUPPORT_LINE, "Second");
+    assert.equal((await convOf(11)).assigneeId, users.ana);
+    assert.equal((await convOf(12)).assigneeId, null);
+
+    // closed: the waiting one is hers at once
+    const close = await ana.post(
+      `/conversations/${(await convOf(11)).id}/close`,
+      {},
+    );
+    await close.body?.cancel();
+    assert.equal(close.status, 200);
+    assert.equal((await convOf(12)).assigneeId, users.ana);
+    const picked = await assignmentsOf(t, [(await convOf(12)).id]);
+    assert.equal(picked.lines.get((await convOf(12)).id), 1, "an audit line");
+    assert.equal(picked.events.get((await convOf(12)).id), 1, "a live event");
+
+    // closed as spam
+    await inboundSms(t, racer(13), SUPPORT_LINE, "Third");
+    assert.equal((await convOf(13)).assigneeId, null);
+    await act(`/conversations/${(await convOf(12)).id}/spam`);
+    assert.equal((await convOf(13)).assigneeId, users.ana);
+
+    // given to a teammate (luis is not available, but a manager may)
+    await inboundSms(t, racer(14), SUPPORT_LINE, "Fourth");
+    assert.equal((await convOf(14)).assigneeId, null);
+    await act(`/conversations/${(await convOf(13)).id}/assign`, {
+      assignee: String(users.luis),
+    });
+    assert.equal((await convOf(13)).assigneeId, users.luis);
+    assert.equal((await convOf(14)).assigneeId, users.ana);
+
+    // moved to Sales (ana is not in it: it arrives there unassigned)
+    await inboundSms(t, racer(15), SUPPORT_LINE, "Fifth");
+    assert.equal((await convOf(15)).assigneeId, null);
+    await act(`/conversations/${(await convOf(14)).id}/move`, {
+      inbox_id: String(inboxes.Sales),
+    });
+    assert.deepEqual(
+      { ...(await convOf(14)) },
+      {
+        id: (await convOf(14)).id,
+        inboxId: inboxes.Sales,
+        assigneeId: null,
+        status: "open",
+      },
+    );
+    assert.equal((await convOf(15)).assigneeId, users.ana);
+  } finally {
+    await t.close();
+  }
+});
