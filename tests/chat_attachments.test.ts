@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { latestEventId } from "../services/events.ts";
-import { CHAT_MAX_FILE_BYTES } from "../services/media_limits.ts";
+import { CHAT_MAX_FILE_BYTES, isOggOpus } from "../services/media_limits.ts";
 import { PDF_MINIMAL, q } from "./carrier_fixtures.ts";
 import { jpegOfSize, PNG, tokensIn, uploadTo } from "./composer_fixtures.ts";
 import {
@@ -19,6 +19,7 @@ import {
 } from "./helpers.ts";
 import { LiveStream } from "./live_stream.ts";
 import { startDirect } from "./team_fixtures.ts";
+import { packet, webm } from "./webm_fixture.ts";
 
 /** What each test starts from: ana's direct chat with luis. */
 interface Setup {
@@ -326,4 +327,33 @@ Deno.test("without the script the chat form posts its files with the message", (
       filename: "plain.pdf",
       content_type: "application/pdf",
     });
+  }));
+
+Deno.test("a voice note recorded in a chat is stored as Ogg Opus and plays in the thread", () =>
+  withDirectChat(async ({ t, ana, luis, id }) => {
+    const page = await (await ana.request(`/chats/${id}`)).text();
+    assert.match(page, /data-record/, "the record button");
+    // Chromium records WebM; it is remuxed to Ogg Opus like a WhatsApp note
+    const recording = webm(Array.from({ length: 50 }, () => packet(0xfc, 40)));
+    const res = await uploadTo(ana, `/chats/${id}/uploads`, {
+      name: "voice-note.webm",
+      bytes: recording,
+      type: "audio/webm",
+    }, { voice: true });
+    const chip = await res.text();
+    assert.equal(res.status, 200, chip);
+    const sent = await postWith(ana, id, { tokens: tokensIn(chip) });
+    assert.equal(sent.status, 200, sent.html);
+    const fileId = await lastChatFile(t);
+    assert.match(
+      sent.html,
+      new RegExp(
+        `<span class="att audio voice">.*<audio controls preload="none" ` +
+          `src="/chat-media/${fileId}" aria-label="Voice note">`,
+      ),
+    );
+    const file = await luis.request(`/chat-media/${fileId}`);
+    assert.equal(file.headers.get("content-type"), "audio/ogg");
+    assert.ok(isOggOpus(new Uint8Array(await file.arrayBuffer())));
+    assert.match(await (await luis.request("/chats")).text(), /🎤/);
   }));
