@@ -20,7 +20,7 @@ import { conversationUnread } from "../db/trigger_tables.ts";
 import { requireInbox } from "./access.ts";
 import {
   type ConversationSummary,
-  stripSummaries,
+  summariesOf,
   summaryQuery,
 } from "./conversations.ts";
 import {
@@ -150,6 +150,36 @@ function columnConditions(
 const tagMembers = (tagId: number) =>
   sql`select ${conversationTags.conversationId} from ${conversationTags} where ${conversationTags.tagId} = ${tagId}`;
 
+/**
+ * A set of conversations a row must belong to (a search's matches, a tag):
+ * `ids` lists them, for the "ids" driver; `has` tests one row's id.
+ */
+interface RowSet {
+  ids: SQL;
+  has: (id: SQL) => SQL;
+}
+
+/** Search matches: a bounded list, built once per query and looked up. */
+function searchSet(ids: number[]): RowSet {
+  const list = sql`select value from json_each(${JSON.stringify(ids)})`;
+  return { ids: list, has: (id) => sql`+${id} in (${list})` };
+}
+
+/**
+ * A tag's conversations. A row is tested by one probe of the
+ * (conversation_id, tag_id) key, not against a list of the whole tag
+ * built first: a list walk that stops after a page probes a few hundred
+ * rows, while a big tag's list holds thousands.
+ */
+function tagSet(tagId: number): RowSet {
+  const ct = conversationTags;
+  return {
+    ids: tagMembers(tagId),
+    has: (id) =>
+      sql`exists (select 1 from ${ct} where ${ct.conversationId} = ${id} and ${ct.tagId} = ${tagId})`,
+  };
+}
+
 /** The query behind searchCandidates (exported for EXPLAIN in the bench). */
 export function searchCandidatesQuery(q: string): SQL | null {
   const parts: SQL[] = [];
@@ -175,12 +205,8 @@ async function searchCandidates(conn: Conn, q: string): Promise<number[]> {
   return rows.map((r) => Number(r.id));
 }
 
-/** A set of ids as one bound parameter (a JSON array) SQLite can iterate. */
-const idSet = (ids: number[]) =>
-  sql`select value from json_each(${JSON.stringify(ids)})`;
-
-const notPinned = (userId: number) =>
-  sql`not exists (select 1 from ${pins} where ${pins.userId} = ${userId} and ${pins.conversationId} = ${c.id})`;
+const notPinned = (userId: number, id: SQL) =>
+  sql`not exists (select 1 from ${pins} where ${pins.userId} = ${userId} and ${pins.conversationId} = ${id})`;
 
 const isUnreadFor = (userId: number) =>
   sql`exists (select 1 from ${cu} where ${cu.userId} = ${userId} and ${cu.conversationId} = ${c.id})`;
@@ -198,12 +224,11 @@ const order = (x: SQL, dir: Dir) =>
 
 /** A summary query, whatever its joins: awaitable, and printable for EXPLAIN. */
 export type SummaryQuery =
-  & PromiseLike<(ConversationSummary & { _user: number })[]>
+  & PromiseLike<{ summary: ConversationSummary }[]>
   & { toSQL(): { sql: string; params: unknown[] } };
 
 export interface ListPlan {
-  /** the user's pins, in their order (the pinned query keeps those that pass) */
-  pinnedIds: number[];
+  /** the user's pins that pass the filters, in their order */
   pinnedQuery: SummaryQuery | null;
   runs: { phase: ListCursor["phase"]; query: SummaryQuery; dir: Dir }[];
 }
@@ -223,7 +248,7 @@ export async function listQueries(
   const q = f.q.trim();
   const found = q ? await searchCandidates(conn, q) : null;
   if (found && found.length === 0) return null;
-  const search = found ? idSet(found) : null;
+  const search = found ? searchSet(found) : null;
   let tagDrives = false;
   if (f.tagId !== null && !search) {
     const [row] = await conn.all<{ n: number }>(
@@ -234,23 +259,25 @@ export async function listQueries(
     tagDrives = Number(row?.n ?? 0) <= TAG_DRIVE_MAX;
   }
   // sets a row must belong to; the first drives the "ids" plan
-  const sets: SQL[] = [];
+  const sets: RowSet[] = [];
   if (search) sets.push(search);
-  if (f.tagId !== null) sets.push(tagMembers(f.tagId));
+  if (f.tagId !== null) sets.push(tagSet(f.tagId));
   const listDriver: Driver = search || tagDrives ? "ids" : "index";
   const withPins = f.status === "open";
 
-  /** Everything but the driver's own condition, for a run driven by `d`. */
-  const conditions = (d: Driver, extra: (SQL | undefined)[]) => {
+  /**
+   * Everything but the driver's own condition, for a run driven by `d`.
+   * `id` is the driver's own copy of the conversation id: tests on it run
+   * before the conversation's row is read.
+   */
+  const conditions = (d: Driver, extra: (SQL | undefined)[], id: SQL) => {
     const where = columnConditions(user, inboxId, f, d);
     sets.forEach((set, i) => {
       where.push(
-        d === "ids" && i === 0
-          ? sql`${c.id} in (${set})`
-          : sql`+${c.id} in (${set})`,
+        d === "ids" && i === 0 ? sql`${c.id} in (${set.ids})` : set.has(id),
       );
     });
-    if (withPins) where.push(notPinned(user.id));
+    if (withPins) where.push(notPinned(user.id, id));
     return and(...where, ...extra);
   };
 
@@ -265,7 +292,7 @@ export async function listQueries(
       eq(cu.status, f.status === "spam" ? "closed" : f.status),
       conditions(d, [
         after(sql`${cu.lastMessageAt}`, sql`${cu.conversationId}`, dir, cur),
-      ]),
+      ], sql`${cu.conversationId}`),
     )).orderBy(
       order(sql`${cu.lastMessageAt}`, dir),
       order(sql`${cu.conversationId}`, dir),
@@ -277,13 +304,13 @@ export async function listQueries(
     const at = col(c.lastMessageAt, d), id = col(c.id, d);
     if (d === "index") {
       return summaryQuery(conn, user.id).where(
-        conditions(d, [extra, after(at, id, dir, cur)]),
+        conditions(d, [extra, after(at, id, dir, cur)], sql`${c.id}`),
       ).orderBy(order(at, dir), order(id, dir)).limit(limit + 1);
     }
     // candidates are sorted as bare ids first: the row's columns and
     // subqueries are worked out for the page only, not for every candidate
     const page = conn.select({ id: c.id }).from(c).where(
-      conditions(d, [extra, after(at, id, dir, cur)]),
+      conditions(d, [extra, after(at, id, dir, cur)], sql`${c.id}`),
     ).orderBy(order(at, dir), order(id, dir)).limit(limit + 1);
     return summaryQuery(conn, user.id).where(sql`${c.id} in (${page})`)
       .orderBy(order(at, dir), order(id, dir));
@@ -310,24 +337,19 @@ export async function listQueries(
     runs.push({ phase: "a", query: allRun(dir, cursor), dir });
   }
 
-  // pins head the first page of the open list: a handful of ids, looked up
-  let pinnedIds: number[] = [];
+  // pins head the first page of the open list: the user's handful of pins,
+  // in their order, those that pass the filters
   let pinnedQuery: ListPlan["pinnedQuery"] = null;
   if (withPins && !cursor) {
-    pinnedIds = (await conn.select({ id: pins.conversationId }).from(pins)
-      .where(eq(pins.userId, user.id)).orderBy(asc(pins.position))).map((r) =>
-        r.id
-      );
-    if (pinnedIds.length) {
-      const where = columnConditions(user, inboxId, f, "ids");
-      for (const set of sets) where.push(sql`+${c.id} in (${set})`);
-      if (f.unread) where.push(isUnreadFor(user.id));
-      pinnedQuery = summaryQuery(conn, user.id).where(
-        and(inArray(c.id, pinnedIds), ...where),
-      );
-    }
+    const where = columnConditions(user, inboxId, f, "ids");
+    for (const set of sets) where.push(set.has(sql`${c.id}`));
+    if (f.unread) where.push(isUnreadFor(user.id));
+    pinnedQuery = summaryQuery(conn, user.id).innerJoin(
+      pins,
+      and(eq(pins.userId, user.id), eq(pins.conversationId, c.id)),
+    ).where(and(...where)).orderBy(asc(pins.position));
   }
-  return { pinnedIds, pinnedQuery, runs };
+  return { pinnedQuery, runs };
 }
 
 /**
@@ -345,17 +367,11 @@ export async function listConversations(
   const limit = opts.limit ?? PAGE_SIZE;
   const plan = await listQueries(conn, user, inboxId, f, opts.cursor, limit);
   if (!plan) return { pinned: [], rows: [], next: null };
-  let pinned: ConversationSummary[] = [];
-  if (plan.pinnedQuery) {
-    const got = new Map(
-      stripSummaries(await plan.pinnedQuery).map((r) => [r.id, r]),
-    );
-    pinned = plan.pinnedIds.flatMap((id) => got.get(id) ?? []);
-  }
+  const pinned = plan.pinnedQuery ? summariesOf(await plan.pinnedQuery) : [];
   const rows: ConversationSummary[] = [];
   let next: ListCursor | null = null;
   for (const [i, run] of plan.runs.entries()) {
-    const got = stripSummaries(await run.query);
+    const got = summariesOf(await run.query);
     const room = limit - rows.length;
     rows.push(...got.slice(0, room));
     if (got.length > room) {
@@ -378,29 +394,35 @@ export interface ListFacets {
   members: { id: number; name: string }[];
 }
 
-/** What the filter form offers for this inbox: its tags, numbers, members. */
+/**
+ * What the filter form offers for this inbox: its tags, numbers, members.
+ * One statement, each list a JSON array: a page reads a dozen things, and
+ * each statement has a fixed cost in the client larger than these lookups.
+ */
 export async function listFacets(
   conn: Conn,
   inboxId: number,
 ): Promise<ListFacets> {
-  const [tagRows, numberRows, memberRows] = await Promise.all([
-    conn.select({ id: tags.id, name: tags.name }).from(tags).where(
-      eq(tags.inboxId, inboxId),
-    ).orderBy(asc(tags.name)),
-    conn.select({
-      id: phoneNumbers.id,
-      e164: phoneNumbers.e164,
-      label: phoneNumbers.label,
-      channel: phoneNumbers.channel,
-    }).from(phoneNumbers).where(eq(phoneNumbers.inboxId, inboxId)).orderBy(
-      asc(phoneNumbers.e164),
-    ),
-    conn.select({ id: users.id, name: users.name }).from(users).innerJoin(
-      inboxMembers,
-      and(eq(inboxMembers.userId, users.id), eq(inboxMembers.inboxId, inboxId)),
-    ).orderBy(asc(users.name)),
-  ]);
-  return { tags: tagRows, numbers: numberRows, members: memberRows };
+  const [row] = await conn.all<{ t: string; n: string; m: string }>(sql`select
+    (select json_group_array(json_array(${tags.id}, ${tags.name})
+        order by ${tags.name})
+      from ${tags} where ${tags.inboxId} = ${inboxId}) as t,
+    (select json_group_array(json_array(${phoneNumbers.id},
+        ${phoneNumbers.e164}, ${phoneNumbers.label}, ${phoneNumbers.channel})
+        order by ${phoneNumbers.e164})
+      from ${phoneNumbers} where ${phoneNumbers.inboxId} = ${inboxId}) as n,
+    (select json_group_array(json_array(${users.id}, ${users.name})
+        order by ${users.name})
+      from ${users} join ${inboxMembers} on ${inboxMembers.userId} = ${users.id}
+      where ${inboxMembers.inboxId} = ${inboxId}) as m`);
+  const parse = <T>(v: string) => JSON.parse(v) as T[];
+  return {
+    tags: parse<[number, string]>(row.t).map(([id, name]) => ({ id, name })),
+    numbers: parse<[number, string, string, string]>(row.n).map((
+      [id, e164, label, channel],
+    ) => ({ id, e164, label, channel })),
+    members: parse<[number, string]>(row.m).map(([id, name]) => ({ id, name })),
+  };
 }
 
 /** Which of `ids` each user has pinned or has unread, for live updates. */

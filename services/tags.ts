@@ -41,15 +41,6 @@ export function tagColor(stored: string): TagColor {
     : "c1";
 }
 
-/** Tags from a JSON array column (the conversation list's subquery). */
-export function parseTags(v: unknown): Tag[] {
-  if (typeof v !== "string" || v === "[]") return [];
-  return (JSON.parse(v) as Tag[]).map((t) => ({
-    ...t,
-    color: tagColor(t.color),
-  }));
-}
-
 const tagColumns = {
   id: tags.id,
   inboxId: tags.inboxId,
