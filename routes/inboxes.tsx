@@ -83,18 +83,27 @@ interface ListState {
   cursor?: ListCursor;
 }
 
-/** Everything the list pane shows, read after the event cursor. */
-async function loadList(c: Ctx, inboxId: number, state: ListState) {
+/** The list body's rows, read after the event cursor. */
+async function loadListBody(c: Ctx, inboxId: number, state: ListState) {
   const { db } = c.get("deps");
-  const user = currentUser(c);
   const conn = db.orm;
   // read the event cursor first: anything later reaches the page by SSE
   const asOf = await latestEventId(conn);
-  const page = await listConversations(conn, user, inboxId, state.filters, {
-    cursor: state.cursor,
-  });
-  const facets = await listFacets(conn, inboxId);
-  return { filters: state.filters, page, facets, asOf };
+  const page = await listConversations(
+    conn,
+    currentUser(c),
+    inboxId,
+    state.filters,
+    { cursor: state.cursor },
+  );
+  return { filters: state.filters, page, asOf };
+}
+
+/** Everything the list pane shows: the body, and the filter form's choices. */
+async function loadList(c: Ctx, inboxId: number, state: ListState) {
+  const body = await loadListBody(c, inboxId, state);
+  const facets = await listFacets(c.get("deps").db.orm, inboxId);
+  return { ...body, facets };
 }
 
 /** Renders the list body alone (after a filter change or a pin action). */
@@ -103,7 +112,7 @@ export async function renderListBody(
   inboxId: number,
   filters: ListFilters,
 ) {
-  const list = await loadList(c, inboxId, { filters });
+  const list = await loadListBody(c, inboxId, { filters });
   return c.html(
     <ListBody t={c.get("t")} inboxId={inboxId} {...list} />,
   );
@@ -130,17 +139,17 @@ export async function renderInboxPage(
 ) {
   const user = currentUser(c);
   const filters = opts.filters ?? { ...DEFAULT_FILTERS, status };
+  const conn = c.get("deps").db.orm;
   const list = await loadList(c, inboxId, { filters, cursor: opts.cursor });
-  const inboxes = await listInboxes(c.get("deps").db.orm, user);
-  const showTags = await showsTags(c.get("deps").db.orm, user.id);
-  const team = await teamOverview(c.get("deps").db.orm, user, inboxId);
+  const showTags = await showsTags(conn, user.id);
+  const team = await teamOverview(conn, user, inboxId);
   return c.html(
     <InboxPage
       t={c.get("t")}
       assets={c.get("assets")}
       user={user}
       csrfToken={csrfToken(c)}
-      inboxes={inboxes}
+      inboxes={team.inboxes}
       inboxId={inboxId}
       list={list}
       thread={thread}

@@ -9,7 +9,7 @@ import type { Conn, Db } from "../db/client.ts";
 import { inboxes, inboxMembers, notificationPrefs } from "../db/schema.ts";
 import { requireInbox } from "./access.ts";
 import { unreadChatCount } from "./chats.ts";
-import { listInboxes } from "./conversations.ts";
+import { type InboxSummary, listInboxes } from "./conversations.ts";
 import type { User } from "./users.ts";
 
 export type NotifyLevel = "all" | "assigned" | "mentions" | "none";
@@ -132,6 +132,14 @@ export async function unreadTotals(
     listInboxes(conn, user),
     unreadChatCount(conn, user.id),
   ]);
+  return totalsOf(inboxList, chats);
+}
+
+/** The totals from the user's inboxes (listInboxes) and unread chats. */
+export function totalsOf(
+  inboxList: InboxSummary[],
+  chats: number,
+): UnreadTotals {
   return {
     conversations: inboxList.reduce((n, i) => n + i.unreadCount, 0),
     chats,

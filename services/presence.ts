@@ -149,6 +149,17 @@ export async function inboxTeam(
   inboxId: number,
 ): Promise<Teammate[]> {
   await requireInbox(conn, user, inboxId);
+  return await teammatesOf(conn, inboxId);
+}
+
+/**
+ * Members of an inbox, with presence and queue, for a caller that has
+ * checked the user belongs to it (inboxTeam checks first).
+ */
+export async function teammatesOf(
+  conn: Conn,
+  inboxId: number,
+): Promise<Teammate[]> {
   return await conn.select({
     id: users.id,
     name: users.name,

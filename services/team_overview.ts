@@ -1,16 +1,21 @@
 /**
- * What the inbox screen's header shows of the team side: unread totals
- * (tab title, chats badge), the open inbox's team with presence and queue,
- * and the user's personal numbers for the channel selector. One call.
+ * What the inbox screen's header shows of the team side: the user's inboxes
+ * (the switcher), unread totals (tab title, chats badge), the open inbox's
+ * team with presence and queue, and the user's personal numbers for the
+ * channel selector. One call, reading each of those once.
  */
 import type { Conn } from "../db/client.ts";
-import { memberInboxIds, requireInbox } from "./access.ts";
-import { type UnreadTotals, unreadTotals } from "./notifications.ts";
+import { unreadChatCount } from "./chats.ts";
+import { type InboxSummary, listInboxes } from "./conversations.ts";
+import { NotFound } from "./errors.ts";
+import { totalsOf, type UnreadTotals } from "./notifications.ts";
 import { type ChannelNumber, personalNumbersOf } from "./personal_numbers.ts";
-import { inboxTeam, type Teammate } from "./presence.ts";
+import { type Teammate, teammatesOf } from "./presence.ts";
 import type { User } from "./users.ts";
 
 export interface TeamOverview {
+  /** the user's inboxes with their unread counts, by name */
+  inboxes: InboxSummary[];
   totals: UnreadTotals;
   /** the open inbox's members; empty for a personal inbox */
   members: Teammate[];
@@ -18,18 +23,21 @@ export interface TeamOverview {
   numbers: ChannelNumber[];
 }
 
+/** Throws NotFound when the user is not a member of the inbox. */
 export async function teamOverview(
   conn: Conn,
   user: User,
   inboxId: number,
 ): Promise<TeamOverview> {
-  const inbox = await requireInbox(conn, user, inboxId);
-  const [totals, members, numbers] = await Promise.all([
-    unreadTotals(conn, user),
-    inbox.kind === "shared" ? inboxTeam(conn, user, inbox.id) : [],
-    memberInboxIds(conn, user.id).then((ids) =>
-      personalNumbersOf(conn, user, [...ids])
-    ),
+  // lists only the inboxes the user is a member of: the access check too
+  const inboxes = await listInboxes(conn, user);
+  const inbox = inboxes.find((i) => i.id === inboxId);
+  if (!inbox) throw new NotFound("No such inbox");
+  const personal = inboxes.filter((i) => i.kind === "personal");
+  const [chats, members, numbers] = await Promise.all([
+    unreadChatCount(conn, user.id),
+    inbox.kind === "shared" ? teammatesOf(conn, inbox.id) : [],
+    personalNumbersOf(conn, user, personal.map((i) => i.id)),
   ]);
-  return { totals, members, numbers };
+  return { inboxes, totals: totalsOf(inboxes, chats), members, numbers };
 }
