@@ -4,8 +4,9 @@
  * that got our 2xx never has to send it again, and one that did not will
  * find its retry absorbed by the unique provider id (C3).
  */
+import type { Row } from "@libsql/client";
 import { log } from "./log.ts";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { classifyKeyword } from "../carriers/opt_out.ts";
 import type {
   InboundMessage,
@@ -58,6 +59,30 @@ export interface ReceiveResult {
 
 type NumberRow = typeof phoneNumbers.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
+
+const CONVERSATION_COLUMNS = `id, inbox_id, contact_id, number_id, status,
+  assignee_id, spam, opened_at, closed_at, last_message_at, last_message_id,
+  last_inbound_at, preview, campaign_id`;
+
+/** A conversations row read by hand (the hot path skips drizzle's mapping). */
+function conversationOf(r: Row): ConversationRow {
+  return {
+    id: Number(r.id),
+    inboxId: Number(r.inbox_id),
+    contactId: Number(r.contact_id),
+    numberId: Number(r.number_id),
+    status: r.status as ConversationRow["status"],
+    assigneeId: r.assignee_id as number | null,
+    spam: Boolean(r.spam),
+    openedAt: Number(r.opened_at),
+    closedAt: r.closed_at as number | null,
+    lastMessageAt: Number(r.last_message_at),
+    lastMessageId: r.last_message_id as number | null,
+    lastInboundAt: r.last_inbound_at as number | null,
+    preview: String(r.preview),
+    campaignId: r.campaign_id as number | null,
+  };
+}
 
 function mediaPreview(m: InboundMessage): string {
   if (m.body) return previewOf(m.body);
@@ -194,9 +219,12 @@ export async function receiveBatch(
   const pairs = await withoutLegacy(
     tx,
     numbers,
-    await tx.select().from(conversations).where(
-      inArray(conversations.contactId, contactRows.map((c) => c.id)),
-    ),
+    (await execRaw(
+      tx,
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations
+        WHERE contact_id IN (${qs(contactRows.length)})`,
+      contactRows.map((c) => c.id),
+    )).rows.map(conversationOf),
   );
   const convOf = new Map<string, ConversationRow>();
   for (const c of pairs) {
