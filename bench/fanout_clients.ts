@@ -1,8 +1,9 @@
 /**
  * The SSE clients of bench/fanout.ts, in their own process so the server's
  * memory and CPU are its own. Opens one stream per cookie, records when each
- * "mark-K" first arrives on each stream (epoch ms, sub-ms precision), and
- * prints a JSON summary once every stream has seen every mark.
+ * "mark-K" first arrives on each stream (epoch ms, sub-ms precision) and
+ * the bytes each stream received after connecting. Prints a JSON line
+ * when every stream has a mark, and a summary once they have them all.
  *
  *   deno run -A bench/fanout_clients.ts <url> <cookies-file> <marks>
  */
@@ -16,6 +17,8 @@ const now = () => performance.timeOrigin + performance.now();
 const last = new Float64Array(marks);
 const seenBy = new Int32Array(marks);
 let connected = 0;
+// bytes after the stream's first read (the preamble), over all streams
+let bytes = 0;
 const readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
 
 await Promise.all(cookies.map(async (cookie) => {
@@ -31,9 +34,12 @@ await Promise.all(cookies.map(async (cookie) => {
   const got = new Uint8Array(marks);
   let remaining = marks;
   let tail = "";
+  let first = true;
   while (remaining > 0) {
     const { value, done } = await reader.read();
     if (done) return;
+    if (!first) bytes += value.byteLength;
+    first = false;
     const text = tail + decoder.decode(value, { stream: true });
     const t = now();
     for (const m of text.matchAll(/mark-(\d+)-end/g)) {
@@ -43,10 +49,14 @@ await Promise.all(cookies.map(async (cookie) => {
         remaining--;
         seenBy[k]++;
         if (t > last[k]) last[k] = t;
+        // every stream has it: the orchestrator may send the next one
+        if (seenBy[k] === cookies.length) {
+          console.log(JSON.stringify({ mark: k, at: last[k] }));
+        }
       }
     }
     tail = text.slice(-16);
   }
 }));
 for (const r of readers) await r.cancel().catch(() => {});
-console.log(JSON.stringify({ last: [...last], seenBy: [...seenBy] }));
+console.log(JSON.stringify({ last: [...last], seenBy: [...seenBy], bytes }));
