@@ -24,7 +24,6 @@ import {
 import { eventsVisibleTo, type StoredEvent } from "../services/events.ts";
 import {
   ActivityUpdate,
-  InboxCounts,
   ListSignal,
   MessageUpdate,
   RowRefresh,
@@ -41,7 +40,7 @@ import type { AppEnv } from "./context.ts";
 import { currentUser } from "./context.ts";
 import { memberChatIds } from "../services/chats.ts";
 import { chatUnreadFor, inboxCountsFor } from "../services/live_counts.ts";
-import { UnreadTotalsUpdate } from "../views/unread_totals_update.tsx";
+import { countsFrame } from "../views/unread_totals_update.tsx";
 import {
   isTeamEvent,
   type Notice,
@@ -228,9 +227,14 @@ function renderEvent(
   }
 }
 
-/** Frames HTML as one SSE message; data lines may not hold CR or LF. */
+/**
+ * Frames HTML as one SSE message; data lines may not hold CR or LF. The
+ * spaces JSX leaves where an attribute is undefined go: a `"` is always an
+ * attribute's delimiter (JSX escapes it in text and values).
+ */
 export function sseFrame(id: number, html: string): Uint8Array {
-  const lines = html.replace(/\r\n?/g, "\n").split("\n");
+  const tidy = html.replace(/" +>/g, '">').replace(/" {2,}/g, '" ');
+  const lines = tidy.replace(/\r\n?/g, "\n").split("\n");
   return encoder.encode(
     `id: ${id}\n${lines.map((l) => `data: ${l}\n`).join("")}\n`,
   );
@@ -257,6 +261,8 @@ eventRoutes.get("/events", (c) => {
   let unsubscribe = () => {};
   const beat = () => write(PING);
   let chain: Promise<void> = Promise.resolve();
+  // the counts frame this stream sent last: the same one is not sent again
+  let lastCounts = "";
 
   const enqueue = (work: () => Promise<void>) => {
     chain = chain.then(() => sub.closed ? undefined : work()).catch((err) => {
@@ -351,8 +357,8 @@ eventRoutes.get("/events", (c) => {
       html += String(<CampaignSignal campaignId={id} eventId={lastId} />);
       parts?.push(`campaign:${id}`);
     }
+    let counts: Uint8Array | null = null;
     if (countsChanged) {
-      // this user's per-inbox unread counts, once per batch for all their tabs
       // every viewer's counts in two queries per batch, not per viewer
       const viewers = batch.userIds.includes(user.id)
         ? batch.userIds
@@ -367,26 +373,19 @@ eventRoutes.get("/events", (c) => {
           () => chatUnreadFor(db.orm, viewers),
         ),
       ]);
-      const inboxes = inboxCounts.get(user.id) ?? [];
-      const totals = {
-        conversations: inboxes.reduce((n, i) => n + i.unreadCount, 0),
-        chats: chatCounts.get(user.id) ?? 0,
-      };
-      // viewers with the same counts share the rendered bytes
-      const signature = `${t.locale}:${
-        inboxes.map((i) => `${i.id}=${i.unreadCount}`).join(",")
-      }:${totals.chats}`;
-      parts?.push(`counts-html:${signature}`);
-      html += batch.once(
-        `counts-html:${signature}`,
-        () =>
-          String(
-            <>
-              <InboxCounts t={t} inboxes={inboxes} />
-              <UnreadTotalsUpdate t={t} totals={totals} />
-            </>,
-          ),
+      // a few bytes of numbers (static/app.js writes the labels), and only
+      // when they differ from what this stream sent last
+      const frame = countsFrame(
+        inboxCounts.get(user.id) ?? [],
+        chatCounts.get(user.id) ?? 0,
       );
+      if (frame !== lastCounts) {
+        lastCounts = frame;
+        counts = batch.once(
+          `counts-frame:${frame}`,
+          () => encoder.encode(frame),
+        );
+      }
     }
     if (lastId > cursor) {
       cursor = lastId;
@@ -400,6 +399,7 @@ eventRoutes.get("/events", (c) => {
           )
           : sseFrame(cursor, html),
       );
+      if (counts) write(counts);
       for (const n of notices) write(encoder.encode(noticeFrame(n)));
     }
   };

@@ -1,7 +1,8 @@
 /**
  * Read and unread, for the user alone (F17). From a list row the answer is
  * the row itself; "mark unread" from the thread closes the thread (reading
- * it on would mark it read again) and shows the list.
+ * it on would mark it read again) and shows the list. A row's menu of
+ * these actions (and pins) is fetched when it is first opened.
  */
 import { Hono } from "hono";
 import {
@@ -10,7 +11,8 @@ import {
   markUnread,
 } from "../services/conversations.ts";
 import { NotFound } from "../services/errors.ts";
-import { ConversationRow } from "../views/conversation_row.tsx";
+import { requireConversation } from "../services/access.ts";
+import { ConversationRow, RowMenuItems } from "../views/conversation_row.tsx";
 import {
   type AppEnv,
   type Ctx,
@@ -65,4 +67,14 @@ readStateRoutes.post("/conversations/:id/unread", async (c) => {
     return c.redirect(`/inboxes/${conv?.inboxId ?? ""}`, 303);
   }
   return await rowAnswer(c, id);
+});
+
+readStateRoutes.get("/conversations/:id/menu", async (c) => {
+  const id = idParam(c, "id");
+  if (!id) throw new NotFound();
+  const { db } = c.get("deps");
+  const user = currentUser(c);
+  await requireConversation(db.orm, user, id); // 404 if not theirs
+  const conv = (await conversationSummaries(db.orm, user.id, [id])).get(id)!;
+  return c.html(<RowMenuItems t={c.get("t")} conv={conv} />);
 });

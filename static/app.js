@@ -58,8 +58,87 @@
       ? thread.dataset.conversation + ":" + last.dataset.seq
       : "";
   }
+  // Newest first: a row's last message time (ISO, so text order is time
+  // order), then its id.
+  function rowOrder(li) {
+    const time = li.querySelector(":scope > a > time.when");
+    return time && li.id
+      ? time.getAttribute("datetime") +
+        li.id.replace("conv-", "").padStart(12, "0")
+      : "";
+  }
+
+  // A live list row (views/live_update.tsx RowUpdate) arrives once and goes
+  // where it belongs: sorted into the default list of its inbox and status
+  // (newest first), refreshed in place in a filtered view and in the pinned
+  // list if it is pinned there, and dropped from every other list.
+  htmx.registerExtension("bandeja-row", {
+    handle_swap: function (style, _target, fragment) {
+      if (style !== "row") return false;
+      const row = fragment.firstElementChild;
+      if (!row || !row.dataset.list) return true;
+      const list = row.dataset.list;
+      const inPins = row.hasAttribute("draggable");
+      const keep = ["conv-view-" + list];
+      if (inPins) keep.push("pins-" + list.split("-")[0]);
+      const added = [];
+      row.removeAttribute("data-list");
+      document.querySelectorAll(".conv-list > #" + row.id).forEach(
+        function (old) {
+          if (keep.indexOf(old.parentNode.id) < 0) return old.remove();
+          const copy = row.cloneNode(true);
+          old.replaceWith(copy);
+          added.push(copy);
+        },
+      );
+      const live = !inPins && document.getElementById("conv-list-" + list);
+      if (live) {
+        const empty = live.querySelector(":scope > .empty");
+        if (empty) empty.remove();
+        const key = rowOrder(row);
+        const before = Array.prototype.find.call(live.children, function (li) {
+          const other = rowOrder(li);
+          return other && other < key;
+        });
+        live.insertBefore(
+          row,
+          before || live.querySelector(":scope > .more-item"),
+        );
+        added.push(row);
+      }
+      return added;
+    },
+  });
+
+  // A live customer message comes without what every one of them has
+  // (views/reaction_bar.tsx): the reaction form, when it has no reactions
+  // yet, and the picker. Both come from the open thread's template.
+  function addReactionPickers() {
+    const picker = document.getElementById("react-picker");
+    if (!picker) return;
+    document.querySelectorAll(".messages > li.msg.in:not(:has(> .reactions))")
+      .forEach(function (li) {
+        const url = "/messages/" + li.id.replace("msg-", "") + "/reactions";
+        const form = document.createElement("form");
+        form.className = "reactions";
+        form.method = "post";
+        form.action = url;
+        form.setAttribute("hx-post", url);
+        form.setAttribute("hx-target", "closest .msg");
+        form.setAttribute("hx-swap", "outerHTML");
+        li.insertBefore(form, li.querySelector(":scope > .meta"));
+        htmx.process(form);
+      });
+    document.querySelectorAll("form.reactions:not(:has(> .react-picker))")
+      .forEach(function (form) {
+        const problem = form.querySelector(":scope > .error");
+        form.insertBefore(picker.content.cloneNode(true), problem);
+      });
+  }
+
   document.addEventListener("htmx:sse:after:message", function () {
     scrollThread();
+    addReactionPickers();
     const seq = openThreadLastSeq();
     if (seq && seq !== lastSeq) markOpenThreadRead();
     lastSeq = seq;
@@ -349,6 +428,52 @@
     if (document.title !== title) document.title = title;
   }
 
+  // Live unread counts (views/unread_totals_update.tsx): numbers only; the
+  // labels come from the page (the switcher's pattern, the badge's).
+  function cap(n, max) {
+    return n > max ? max + "+" : String(n);
+  }
+  // the JSON of a named live message ("counts", "notify"), or null
+  function messageData(e) {
+    try {
+      return JSON.parse(e.detail && e.detail.data);
+    } catch {
+      return null;
+    }
+  }
+  document.addEventListener("counts", function (e) {
+    const c = messageData(e);
+    if (!c || !c.inboxes) return;
+    const select = document.getElementById("inbox-select");
+    const pattern = select && select.dataset.labelUnread;
+    let total = c.chats || 0;
+    Object.keys(c.inboxes).forEach(function (id) {
+      const n = c.inboxes[id];
+      total += n;
+      const option = document.getElementById("inbox-opt-" + id);
+      if (!option || !pattern) return;
+      const name = option.dataset.name;
+      option.textContent = n > 0
+        ? pattern.replace("{name}", function () {
+          return name;
+        }).replace("{count}", cap(n, 999))
+        : name;
+    });
+    const marker = document.getElementById("unread-total");
+    if (marker) marker.dataset.count = String(total);
+    const badge = document.getElementById("chats-badge");
+    if (badge) {
+      badge.textContent = cap(c.chats, 99);
+      badge.hidden = c.chats === 0;
+      if (badge.dataset.label) {
+        badge.setAttribute(
+          "aria-label",
+          badge.dataset.label.replace("{count}", c.chats),
+        );
+      }
+    }
+  });
+
   function markActiveChat() {
     const chat = openChat();
     if (!chat) return;
@@ -417,12 +542,7 @@
       location.pathname === url;
   }
   document.addEventListener("notify", function (e) {
-    let n;
-    try {
-      n = JSON.parse(e.detail && e.detail.data);
-    } catch {
-      return;
-    }
+    const n = messageData(e);
     if (!n || isOnScreen(n.url)) return;
     if (n.sound) beep();
     if (

@@ -53,6 +53,19 @@ Deno.test("a message sent through the simulator appears live in ana's open threa
         .count(),
       1,
     );
+    // the live bubble came without its reaction form; the page added it
+    const inbound = `#messages-${conv.id} li.in:has-text("${text}")`;
+    await page.click(`${inbound} .react-picker summary`);
+    await page.click(`${inbound} .react-picker button[value="👍"]`);
+    await page.waitForSelector(`${inbound} .reaction:has-text("👍")`);
+    // the switcher's label was rewritten from the live counts
+    assert.match(
+      (await page.textContent(`#inbox-opt-${conv.inboxId}`)) ?? "",
+      /^Support( \(\d+\))?$/,
+    );
+    // the row's menu comes when opened, as the conversation is now
+    await page.click(`#conv-${conv.id} .row-menu summary`);
+    await page.waitForSelector(`#conv-${conv.id} .row-menu .menu button`);
 
     const answer = `It ships today ${crypto.randomUUID().slice(0, 6)}`;
     await page.fill(`#body-${conv.id}`, answer);

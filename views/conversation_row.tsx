@@ -3,23 +3,23 @@
  * the htmx fragment and the live update, so they cannot drift apart.
  */
 import type { T } from "../i18n/translate.ts";
-import type { ConversationSummary } from "../services/conversations.ts";
+import { type ConversationSummary, viewOf } from "../services/conversations.ts";
 import { TagChip } from "./tag_chip.tsx";
 
 export interface ConversationRowProps {
   t: T;
   conv: ConversationSummary;
   active?: boolean;
+  /**
+   * a live update: the row names the lists it belongs in ("inbox-status"),
+   * for static/app.js's "row" swap
+   */
+  live?: boolean;
 }
 
 /** The name to show for a contact: their name, else their number. */
 export function contactLabel(conv: ConversationSummary): string {
   return conv.contactName || conv.contactE164;
-}
-
-/** Sort key for live inserts: newest activity first (hx-upsert sorts). */
-export function rowKey(conv: ConversationSummary): string {
-  return `${conv.lastMessageAt}${String(conv.id).padStart(10, "0")}`;
 }
 
 /** Pinned open conversations sit in the pinned list, in the user's order. */
@@ -29,9 +29,29 @@ export function isInPins(conv: ConversationSummary): boolean {
 
 /**
  * Pin, reorder, mark unread: a menu that needs no script to open. Its
- * buttons send the filter form along so the list comes back as it was.
+ * buttons come from the server when it is first opened (RowMenuItems), as
+ * the conversation is then, so a row costs a few bytes on the page and in
+ * every live update.
  */
 function RowMenu({ t, conv }: { t: T; conv: ConversationSummary }) {
+  const label = t("list.actions", { name: contactLabel(conv) });
+  return (
+    <details
+      class="row-menu"
+      hx-get={`/conversations/${conv.id}/menu`}
+      hx-trigger="toggle once"
+      hx-swap="beforeend"
+    >
+      <summary aria-label={label}>⋯</summary>
+    </details>
+  );
+}
+
+/**
+ * The opened row menu's buttons. They send the filter form along so the
+ * list comes back as it was.
+ */
+export function RowMenuItems({ t, conv }: { t: T; conv: ConversationSummary }) {
   const base = `/conversations/${conv.id}`;
   const listAction = {
     "hx-include": "#list-filters",
@@ -39,52 +59,46 @@ function RowMenu({ t, conv }: { t: T; conv: ConversationSummary }) {
     "hx-swap": "outerHTML",
   };
   return (
-    <details class="row-menu">
-      <summary
-        aria-label={t("list.actions", { name: contactLabel(conv) })}
-        title={t("list.actions", { name: contactLabel(conv) })}
+    <div class="menu">
+      <button
+        type="button"
+        hx-post={`${base}/${conv.pinned ? "unpin" : "pin"}`}
+        {...listAction}
       >
-        <span aria-hidden="true">⋯</span>
-      </summary>
-      <div class="menu">
-        <button
-          type="button"
-          hx-post={`${base}/${conv.pinned ? "unpin" : "pin"}`}
-          {...listAction}
-        >
-          {t(conv.pinned ? "pins.unpin" : "pins.pin")}
-        </button>
-        {isInPins(conv) && (
-          <>
-            <button type="button" hx-post={`${base}/pin/up`} {...listAction}>
-              {t("pins.move_up")}
-            </button>
-            <button type="button" hx-post={`${base}/pin/down`} {...listAction}>
-              {t("pins.move_down")}
-            </button>
-          </>
-        )}
-        <button
-          type="button"
-          hx-post={`${base}/${conv.unread ? "read" : "unread"}`}
-          hx-target="closest li"
-          hx-swap="outerHTML"
-        >
-          {t(conv.unread ? "read.mark_read" : "read.mark_unread")}
-        </button>
-      </div>
-    </details>
+        {t(conv.pinned ? "pins.unpin" : "pins.pin")}
+      </button>
+      {isInPins(conv) && (
+        <>
+          <button type="button" hx-post={`${base}/pin/up`} {...listAction}>
+            {t("pins.move_up")}
+          </button>
+          <button type="button" hx-post={`${base}/pin/down`} {...listAction}>
+            {t("pins.move_down")}
+          </button>
+        </>
+      )}
+      <button
+        type="button"
+        hx-post={`${base}/${conv.unread ? "read" : "unread"}`}
+        hx-target="closest li"
+        hx-swap="outerHTML"
+      >
+        {t(conv.unread ? "read.mark_read" : "read.mark_unread")}
+      </button>
+    </div>
   );
 }
 
-export function ConversationRow({ t, conv, active }: ConversationRowProps) {
+export function ConversationRow(
+  { t, conv, active, live }: ConversationRowProps,
+) {
   const href = `/conversations/${conv.id}`;
   const inPins = isInPins(conv);
   return (
     <li
       id={`conv-${conv.id}`}
       class={conv.unread ? "unread" : undefined}
-      data-key={rowKey(conv)}
+      data-list={live ? `${conv.inboxId}-${viewOf(conv)}` : undefined}
       data-conversation={inPins ? String(conv.id) : undefined}
       draggable={inPins ? "true" : undefined}
     >
@@ -109,6 +123,7 @@ export function ConversationRow({ t, conv, active }: ConversationRowProps) {
             <span class="visually-hidden">, {t("list.unread")}</span>
           )}
         </span>
+        {/* also the row's place in a live-sorted list (static/app.js) */}
         <time
           class="when"
           datetime={new Date(conv.lastMessageAt).toISOString()}

@@ -1,6 +1,7 @@
 /**
  * The inbox drop-down (F2) with this user's unread count per inbox (F17).
- * Each option has an id so a live update can rewrite its label alone.
+ * Each option has an id and its inbox's name, and the select the label's
+ * pattern, so static/app.js can rewrite a label from a live count alone.
  */
 import type { T } from "../i18n/translate.ts";
 import type { ChannelNumber } from "../services/personal_numbers.ts";
@@ -42,12 +43,17 @@ export function InboxSwitcher(
         hx-trigger="change"
         hx-target="body"
         hx-push-url="true"
+        data-label-unread={t("nav.inbox_unread", {
+          name: "{name}",
+          count: "{count}",
+        })}
       >
         {inboxes.map((i) => {
           const option = (
             <option
               id={`inbox-opt-${i.id}`}
               value={String(i.id)}
+              data-name={i.name}
               selected={i.id === inboxId &&
                 !mine.some((n) => n.inboxId === i.id && n.id === numberId)}
             >

@@ -4,53 +4,28 @@
  * is not on the page is skipped by htmx).
  */
 import type { T } from "../i18n/translate.ts";
-import {
-  type ConversationSummary,
-  type InboxSummary,
-  type ThreadMessage,
-  viewOf,
+import type {
+  ConversationSummary,
+  ThreadMessage,
 } from "../services/conversations.ts";
-import { liveListId, pinsListId, viewListId } from "./conversation_list.tsx";
-import { ConversationRow, isInPins } from "./conversation_row.tsx";
-import { inboxOptionLabel } from "./inbox_switcher.tsx";
+import { ConversationRow } from "./conversation_row.tsx";
 import { MessageBubble } from "./message_bubble.tsx";
 import type { Activity } from "../services/activities.ts";
 import { ActivityLine } from "./activity_line.tsx";
 import { typingNoticeId } from "./typing_notice.tsx";
 
 /**
- * Moves (or adds) a row to its place. Only the default list (newest first,
- * no filter) is kept sorted live; a filtered or re-sorted view and the
+ * Moves (or adds) a row to its place, sent once: static/app.js's "row" swap
+ * puts it where it belongs. Only the default list (newest first, no
+ * filter) is kept sorted live; a filtered or re-sorted view and the
  * viewer's pinned list refresh the row where it is, and every other list
  * drops it (it changed status or inbox). `conv.pinned` is the viewer's.
  */
 export function RowUpdate({ t, conv }: { t: T; conv: ConversationSummary }) {
-  const view = viewOf(conv);
-  const live = `#${liveListId(conv.inboxId, view)}`;
-  const row = `#conv-${conv.id}`;
-  const keep = [`#${viewListId(conv.inboxId, view)}`];
-  if (isInPins(conv)) keep.push(`#${pinsListId(conv.inboxId)}`);
-  const notKept = keep.map((k) => `:not(${k})`).join("");
   return (
-    <>
-      <hx-partial hx-target={`.conv-list${notKept} > ${row}`} hx-swap="delete">
-      </hx-partial>
-      <hx-partial
-        hx-target={keep.map((k) => `${k} > ${row}`).join(", ")}
-        hx-swap="outerHTML"
-      >
-        <ConversationRow t={t} conv={conv} />
-      </hx-partial>
-      {!isInPins(conv) && (
-        <>
-          <hx-partial hx-target={`${live} > .empty`} hx-swap="delete">
-          </hx-partial>
-          <hx-upsert hx-target={live} key="data-key" sort="desc">
-            <ConversationRow t={t} conv={conv} />
-          </hx-upsert>
-        </>
-      )}
-    </>
+    <hx-partial hx-target="#list-body" hx-swap="row">
+      <ConversationRow t={t} conv={conv} live />
+    </hx-partial>
   );
 }
 
@@ -65,21 +40,6 @@ export function ListSignal(
     <hx-partial hx-target="#list-signal" hx-swap="innerHTML">
       <i data-inbox={String(inboxId)} data-event={String(eventId)}></i>
     </hx-partial>
-  );
-}
-
-/** The switcher's per-inbox unread counts, option by option. */
-export function InboxCounts(
-  { t, inboxes }: { t: T; inboxes: InboxSummary[] },
-) {
-  return (
-    <>
-      {inboxes.map((i) => (
-        <hx-partial hx-target={`#inbox-opt-${i.id}`} hx-swap="innerHTML">
-          {inboxOptionLabel(t, i)}
-        </hx-partial>
-      ))}
-    </>
   );
 }
 
@@ -100,7 +60,7 @@ export function MessageUpdate({ t, msg }: { t: T; msg: ThreadMessage }) {
       key="data-seq"
       sort=""
     >
-      <MessageBubble t={t} msg={msg} />
+      <MessageBubble t={t} msg={msg} live />
     </hx-upsert>
   );
 }

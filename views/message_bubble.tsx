@@ -9,9 +9,11 @@ import { MessageAttachment } from "./message_attachment.tsx";
 import { ReactionBar } from "./reaction_bar.tsx";
 
 export function MessageBubble(
-  { t, msg, reactionError }: {
+  { t, msg, reactionError, live }: {
     t: T;
     msg: ThreadMessage;
+    /** on the live stream (see ReactionBar) */
+    live?: boolean;
     /** why the user's reaction was refused, shown under the picker */
     reactionError?: string;
   },
@@ -27,7 +29,7 @@ export function MessageBubble(
     >
       <FormattedBody body={msg.body} />
       {msg.attachments?.map((a) => <MessageAttachment t={t} a={a} />)}
-      <ReactionBar t={t} msg={msg} error={reactionError} />
+      <ReactionBar t={t} msg={msg} error={reactionError} live={live} />
       <span class="meta">
         {msg.direction === "out" && msg.senderName && `${msg.senderName} · `}
         <time datetime={new Date(msg.createdAt).toISOString()}>

@@ -13,6 +13,7 @@ import { ConversationTools } from "./conversation_tools.tsx";
 import { TypingNotice } from "./typing_notice.tsx";
 import { MessageBubble } from "./message_bubble.tsx";
 import { ThreadHead } from "./thread_head.tsx";
+import { ReactPicker } from "./reaction_bar.tsx";
 
 export interface ThreadViewProps {
   t: T;
@@ -76,6 +77,10 @@ export function ThreadView(
           {panel}
         </aside>
       </div>
+      {/* what live messages' reaction forms get (static/app.js) */}
+      <template id="react-picker">
+        <ReactPicker t={t} />
+      </template>
       <TypingNotice conversationId={c.id} />
       <ConversationTools
         t={t}

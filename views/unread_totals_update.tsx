@@ -1,20 +1,17 @@
-/** Live: the tab title's unread total and the chats badge. */
-import type { T } from "../i18n/translate.ts";
-import type { UnreadTotals } from "../services/notifications.ts";
-import { ChatsBadge } from "./chats_badge.tsx";
-import { UnreadMarker } from "./unread_marker.tsx";
+/**
+ * Live: this user's unread counts as one small named SSE message,
+ * `event: counts` with `{"inboxes":{"<id>":n,…},"chats":n}`. static/app.js
+ * writes them into the switcher's options, the chats badge and the tab
+ * title's total, with the labels the page carries (see InboxSwitcher and
+ * ChatsBadge): numbers are all that change, so numbers are all that is sent.
+ */
+import type { InboxSummary } from "../services/conversations.ts";
 
-export function UnreadTotalsUpdate(
-  { t, totals }: { t: T; totals: UnreadTotals },
-) {
-  return (
-    <>
-      <hx-partial hx-target="#unread-total" hx-swap="outerHTML">
-        <UnreadMarker count={totals.conversations + totals.chats} />
-      </hx-partial>
-      <hx-partial hx-target="#chats-badge" hx-swap="outerHTML">
-        <ChatsBadge t={t} count={totals.chats} />
-      </hx-partial>
-    </>
+export function countsFrame(inboxes: InboxSummary[], chats: number): string {
+  const perInbox = Object.fromEntries(
+    inboxes.map((i) => [String(i.id), i.unreadCount]),
   );
+  return `event: counts\ndata: ${
+    JSON.stringify({ inboxes: perInbox, chats })
+  }\n\n`;
 }
