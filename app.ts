@@ -19,6 +19,7 @@ import { contactRoutes } from "./routes/contacts.tsx";
 import { inboxSettingsRoutes } from "./routes/inbox_settings.tsx";
 import { cannedRoutes } from "./routes/canned_responses.tsx";
 import { campaignRoutes } from "./routes/campaigns.tsx";
+import { campaignMediaRoutes } from "./routes/campaign_media.tsx";
 import { prefsRoutes } from "./routes/prefs.tsx";
 import { chatRoutes } from "./routes/chats.tsx";
 import { meRoutes } from "./routes/me.tsx";
@@ -230,6 +231,7 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   app.route("/", inboxSettingsRoutes);
   app.route("/", cannedRoutes);
   app.route("/", campaignRoutes);
+  app.route("/", campaignMediaRoutes);
   app.route("/", prefsRoutes);
   app.route("/", chatRoutes);
   app.route("/", meRoutes);

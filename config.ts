@@ -38,6 +38,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** a campaign's cost estimate: USD per SMS segment */
   CAMPAIGN_COST_PER_SEGMENT: z.coerce.number().min(0).default(0.0079),
+  /** …and per MMS (one message whatever its length): Twilio's US price */
+  CAMPAIGN_COST_PER_MMS: z.coerce.number().min(0).default(0.02),
   /**
    * Quiet hours for a recipient whose area code we cannot place (toll-free,
    * outside the US and Canada): this IANA time zone.

@@ -389,8 +389,13 @@ export const en = {
   "campaign.body": "Text",
   "campaign.placeholders":
     'Placeholders: {{contact.first_name}}, {{contact.name}}, {{agent.name}}, {{agent.first_name}}. A contact\'s first message from this number gets "Reply STOP to opt out" added, unless your text already says how to opt out.',
-  "campaign.media_later":
-    "Campaigns send text only for now; attachments are not supported yet.",
+  "campaign.media": "File (optional)",
+  "campaign.media_choose": "Choose a file",
+  "campaign.media_attach": "Attach",
+  "campaign.media_remove": "Remove the file",
+  "campaign.media_missing": "Choose a file to attach.",
+  "campaign.media_help":
+    "Sent with every message as an MMS: a picture (JPEG, PNG or GIF), a short video or audio clip, a PDF or a contact card, within this number's limits. An MMS counts as one message, however long the text.",
   "campaign.quiet_hours": "Sending window in each recipient's local time",
   "campaign.quiet_from": "From",
   "campaign.quiet_until": "Until",
@@ -416,6 +421,10 @@ export const en = {
     "{chars} characters · {segments} SMS segments ({encoding}) per message",
   "campaign.preview_cost":
     "Estimate: {segments} segments × {recipients} recipients = {total} segments, about {cost}.",
+  "campaign.preview_mms":
+    "{chars} characters · sent as one MMS with {name}: one message per recipient, however long the text",
+  "campaign.preview_cost_mms":
+    "Estimate: {recipients} MMS, one message each, about {cost}.",
   "campaign.preview_varies":
     "Placeholders change the length from one recipient to the next; the estimate uses this one.",
   "campaign.progress": "Progress",
@@ -436,6 +445,10 @@ export const en = {
   "campaign.cancel_explain":
     "Cancelling stops the campaign for good: the {count} recipients not sent to yet will not get the message. This cannot be undone.",
   "campaign.cancel_confirm": "Yes, cancel the campaign",
+  "campaign.delete": "Delete draft…",
+  "campaign.delete_explain":
+    "Deleting removes this draft, its message and its recipients for good. Nobody has been sent anything. This cannot be undone.",
+  "campaign.delete_confirm": "Yes, delete the draft",
   "campaign.optout_footer": "Reply STOP to opt out",
   "campaign.bad_name": "Give the campaign a name (up to 100 characters).",
   "campaign.bad_number": "Pick a registered SMS number of one of your inboxes.",

@@ -398,8 +398,13 @@ export const es: Record<MessageKey, string> = {
   "campaign.body": "Texto",
   "campaign.placeholders":
     'Marcadores: {{contact.first_name}}, {{contact.name}}, {{agent.name}}, {{agent.first_name}}. El primer mensaje de este número a un contacto lleva añadido "Responde STOP para darte de baja", salvo que tu texto ya diga cómo darse de baja.',
-  "campaign.media_later":
-    "Por ahora las campañas envían solo texto; los adjuntos aún no se admiten.",
+  "campaign.media": "Archivo (opcional)",
+  "campaign.media_choose": "Elige un archivo",
+  "campaign.media_attach": "Adjuntar",
+  "campaign.media_remove": "Quitar el archivo",
+  "campaign.media_missing": "Elige un archivo para adjuntar.",
+  "campaign.media_help":
+    "Se envía con cada mensaje como MMS: una imagen (JPEG, PNG o GIF), un vídeo o audio corto, un PDF o una tarjeta de contacto, dentro de los límites de este número. Un MMS cuenta como un solo mensaje, sea cual sea la longitud del texto.",
   "campaign.quiet_hours":
     "Horario de envío en la hora local de cada destinatario",
   "campaign.quiet_from": "Desde",
@@ -426,6 +431,10 @@ export const es: Record<MessageKey, string> = {
     "{chars} caracteres · {segments} segmentos SMS ({encoding}) por mensaje",
   "campaign.preview_cost":
     "Estimación: {segments} segmentos × {recipients} destinatarios = {total} segmentos, unos {cost}.",
+  "campaign.preview_mms":
+    "{chars} caracteres · se envía como un MMS con {name}: un mensaje por destinatario, sea cual sea la longitud del texto",
+  "campaign.preview_cost_mms":
+    "Estimación: {recipients} MMS, un mensaje cada uno, unos {cost}.",
   "campaign.preview_varies":
     "Los marcadores cambian la longitud de un destinatario a otro; la estimación usa este.",
   "campaign.progress": "Progreso",
@@ -446,6 +455,10 @@ export const es: Record<MessageKey, string> = {
   "campaign.cancel_explain":
     "Cancelar detiene la campaña para siempre: los {count} destinatarios a los que aún no se ha enviado no recibirán el mensaje. No se puede deshacer.",
   "campaign.cancel_confirm": "Sí, cancelar la campaña",
+  "campaign.delete": "Eliminar borrador…",
+  "campaign.delete_explain":
+    "Al eliminarlo se borran este borrador, su mensaje y sus destinatarios para siempre. No se ha enviado nada a nadie. No se puede deshacer.",
+  "campaign.delete_confirm": "Sí, eliminar el borrador",
   "campaign.optout_footer": "Responde STOP para darte de baja",
   "campaign.bad_name": "Ponle un nombre a la campaña (hasta 100 caracteres).",
   "campaign.bad_number":

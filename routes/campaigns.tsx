@@ -7,7 +7,6 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { isMessageKey } from "../i18n/translate.ts";
 import {
   addAudience,
   type AudienceReport,
@@ -15,6 +14,7 @@ import {
 } from "../services/campaign_audience.ts";
 import {
   campaignCounts,
+  type CampaignPrices,
   listRecipients,
   previewCampaign,
   RECIPIENT_STATUSES,
@@ -25,6 +25,7 @@ import {
   type CampaignView,
   cancelCampaign,
   createCampaign,
+  deleteDraft,
   listCampaigns,
   pauseCampaign,
   removeRecipient,
@@ -51,6 +52,7 @@ import {
   currentUser,
   idParam,
   isHtmx,
+  refusalText as refusalMessage,
 } from "./context.ts";
 
 const id = z.string().regex(/^[1-9]\d{0,15}$/);
@@ -98,21 +100,35 @@ const previewQuery = z.object({
   preview_recipient: z.union([id, z.literal("")]).optional(),
 });
 
-function param(c: Ctx, name: string): number {
+/** The id in the path, or 404. */
+export function param(c: Ctx, name: string): number {
   const n = idParam(c, name);
   if (!n) throw new NotFound();
   return n;
 }
 
-/** The text of a refusal (422), or the error again if it is not one. */
-function refusalText(c: Ctx, err: unknown): string {
-  if (!(err instanceof DomainError) || err.status !== 422) throw err;
-  const t = c.get("t");
-  return isMessageKey(err.key) ? t(err.key) : err.message;
+/**
+ * The text of a refusal (422, or 413 for a file too large), or the error
+ * again if it is not one.
+ */
+export function refusalText(c: Ctx, err: unknown): string {
+  if (
+    !(err instanceof DomainError) || (err.status !== 422 && err.status !== 413)
+  ) throw err;
+  return refusalMessage(c.get("t"), err);
+}
+
+/** What the carriers charge, for the preview's estimate. */
+function prices(c: Ctx): CampaignPrices {
+  const env = c.get("deps").config.env;
+  return {
+    perSegment: env.CAMPAIGN_COST_PER_SEGMENT,
+    perMms: env.CAMPAIGN_COST_PER_MMS,
+  };
 }
 
 /** Where the browser goes after a change: htmx follows a header. */
-function goTo(c: Ctx, url: string) {
+export function goTo(c: Ctx, url: string) {
   if (isHtmx(c)) {
     c.header("HX-Redirect", url);
     return c.body(null, 204);
@@ -175,7 +191,7 @@ async function renderList(c: Ctx, error?: string, name?: string) {
 interface DraftState {
   report?: AudienceReport;
   message?: string;
-  status?: 200 | 422;
+  status?: 200 | 413 | 422;
   /** the text being written, when it differs from the saved one */
   body?: string;
   recipientId?: number;
@@ -208,18 +224,19 @@ async function audienceProps(
   };
 }
 
-async function renderDraft(
+/** A draft's page, with a note or refusal in its message line. */
+export async function renderDraft(
   c: Ctx,
   campaign: CampaignView,
   state: DraftState = {},
 ) {
-  const { db, config } = c.get("deps");
+  const { db } = c.get("deps");
   const [audience, preview] = await Promise.all([
     audienceProps(c, campaign, state),
     previewCampaign(db.orm, campaign, {
       body: state.body ?? campaign.body,
       recipientId: state.recipientId,
-    }, config.env.CAMPAIGN_COST_PER_SEGMENT),
+    }, prices(c)),
   ]);
   return c.html(
     <CampaignDraftPage
@@ -367,6 +384,20 @@ campaignRoutes.post("/campaigns/:id/start", async (c) => {
   return goTo(c, `/campaigns/${campaignId}`);
 });
 
+// delete a draft (the page asks first); a started campaign is refused
+campaignRoutes.post("/campaigns/:id/delete", async (c) => {
+  const campaignId = param(c, "id");
+  const { db, clock } = c.get("deps");
+  try {
+    await deleteDraft(db, clock, currentUser(c), campaignId);
+  } catch (err) {
+    const msg = refusalText(c, err);
+    if (isHtmx(c)) return c.text(msg, 422);
+    return goTo(c, `/campaigns/${campaignId}`);
+  }
+  return goTo(c, "/campaigns");
+});
+
 /** The audience section again, telling the preview the audience changed. */
 async function audienceAnswer(
   c: Ctx,
@@ -475,12 +506,12 @@ for (
 campaignRoutes.get("/campaigns/:id/preview", async (c) => {
   const campaignId = param(c, "id");
   const q = previewQuery.parse(c.req.query());
-  const { db, config } = c.get("deps");
+  const { db } = c.get("deps");
   const campaign = await requireCampaign(db.orm, currentUser(c), campaignId);
   const preview = await previewCampaign(db.orm, campaign, {
     body: q.body,
     recipientId: q.preview_recipient ? Number(q.preview_recipient) : undefined,
-  }, config.env.CAMPAIGN_COST_PER_SEGMENT);
+  }, prices(c));
   return c.html(
     <CampaignPreviewPanel
       t={c.get("t")}

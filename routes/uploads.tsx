@@ -9,6 +9,7 @@ import { z } from "zod";
 import {
   CHAT_MAX_FILE_BYTES,
   CHAT_MAX_TOTAL_BYTES,
+  MAX_MMS_BYTES,
   MAX_UPLOAD_BYTES,
   MB,
   MediaRefused,
@@ -38,6 +39,8 @@ export const UPLOAD_LIMITS: [RegExp, number][] = [
   [/^\/conversations\/\d+\/(uploads|messages)$/, MAX_UPLOAD_BYTES + FORM_SLACK],
   [/^\/chats\/\d+\/uploads$/, CHAT_MAX_FILE_BYTES + FORM_SLACK],
   [/^\/chats\/\d+\/messages$/, CHAT_MAX_TOTAL_BYTES + FORM_SLACK],
+  // a campaign's file (routes/campaign_media.tsx): it goes out as MMS
+  [/^\/campaigns\/\d+\/media$/, MAX_MMS_BYTES + FORM_SLACK],
 ];
 
 /** The upload tokens of the files a composer form carries. */

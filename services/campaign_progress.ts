@@ -14,6 +14,8 @@ import {
   messages,
 } from "../db/schema.ts";
 import { countSegments, type SegmentCount } from "../carriers/segments.ts";
+import type { StagedFile } from "./attachments.ts";
+import { campaignFile } from "./campaign_media.ts";
 import {
   hasOptOutInstruction,
   renderCampaignMessage,
@@ -171,24 +173,34 @@ export interface CampaignPreview {
   /** the opt-out instruction was added for this recipient */
   footerAdded: boolean;
   segments: SegmentCount;
+  /** the campaign's file: it goes as MMS, one message however long */
+  media: StagedFile | null;
   /** recipients it will go to (not skipped) */
   sendable: number;
-  /** segments × recipients */
+  /** segments × recipients (SMS), or one message per recipient (MMS) */
   totalSegments: number;
   cost: number;
   /** placeholders make the length differ from one recipient to the next */
   varies: boolean;
 }
 
+/** What the carrier charges, for the estimate (config: CAMPAIGN_COST_*). */
+export interface CampaignPrices {
+  perSegment: number;
+  perMms: number;
+}
+
 /**
  * The message as one recipient would get it, with the segment count and
- * the cost estimate (segments × recipients × cost per segment).
+ * the cost estimate: segments × recipients × cost per segment, or with a
+ * file, recipients × cost per MMS (an MMS is billed as one message
+ * whatever the length of its text).
  */
 export async function previewCampaign(
   conn: Conn,
   campaign: CampaignView,
   input: { body: string; recipientId?: number },
-  costPerSegment: number,
+  prices: CampaignPrices,
 ): Promise<CampaignPreview> {
   const body = input.body.replace(/\r\n?/g, "\n").trim();
   const recipients = await conn.select({
@@ -229,6 +241,8 @@ export async function previewCampaign(
     : "";
   const segments = countSegments(text);
   const sendable = Number(n);
+  const media = campaignFile(campaign);
+  const total = media ? sendable : segments.segments * sendable;
   return {
     recipientId: chosen?.id ?? null,
     recipientLabel: chosen ? (chosen.name || chosen.e164) : "",
@@ -239,9 +253,10 @@ export async function previewCampaign(
     text,
     footerAdded: footer !== null && body !== "",
     segments,
+    media,
     sendable,
-    totalSegments: segments.segments * sendable,
-    cost: segments.segments * sendable * costPerSegment,
+    totalSegments: total,
+    cost: total * (media ? prices.perMms : prices.perSegment),
     varies: /\{\{\s*(contact|agent)\.[a-z_]+\s*\}\}/.test(body),
   };
 }

@@ -10,13 +10,15 @@
  * Per batch it skips recipients who opted out or became spam since they
  * were added, holds those inside their quiet hours until their morning
  * (campaign_recipients.not_before), and adds the opt-out instruction to a
- * contact's first message from the number. It queues only a few seconds'
- * worth of sending ahead of the outbox, so a pause or the evening's quiet
- * hours take effect at once.
+ * contact's first message from the number; with the campaign's file, each
+ * message gets an attachment naming the one stored copy (so it goes as
+ * MMS). It queues only a few seconds' worth of sending ahead of the
+ * outbox, so a pause or the evening's quiet hours take effect at once.
  */
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db, Tx } from "../db/client.ts";
 import {
+  attachments,
   campaignRecipients,
   campaigns,
   contacts,
@@ -25,6 +27,8 @@ import {
   phoneNumbers,
   users,
 } from "../db/schema.ts";
+import { storedFileRow } from "./attachments.ts";
+import { campaignFile } from "./campaign_media.ts";
 import {
   hasOptOutInstruction,
   renderCampaignMessage,
@@ -446,6 +450,16 @@ export class CampaignRunner {
           clientKey: `campaign:${c.id}:${r.id}`,
         });
         queued.push({ id: r.id, messageId, contactId });
+      }
+      // the campaign's file: one attachment row per message, all naming
+      // the one stored copy, in one statement
+      const file = campaignFile(c);
+      if (file) {
+        await tx.insert(attachments).values(queued.map((q) => ({
+          messageId: q.messageId,
+          state: "stored" as const,
+          ...storedFileRow(file, now),
+        })));
       }
       const values = sql.join(
         queued.map((q) => sql`(${q.id}, ${q.messageId}, ${q.contactId})`),

@@ -247,8 +247,8 @@ export function campaignEvent(c: Pick<Campaign, "id" | "inboxId">): NewEvent {
 }
 
 /** The campaign, if the user may see it and it is still a draft. */
-export async function requireDraft(tx: Tx, user: User, id: number) {
-  const c = await requireCampaign(tx, user, id);
+export async function requireDraft(conn: Conn, user: User, id: number) {
+  const c = await requireCampaign(conn, user, id);
   if (c.status !== "draft") {
     throw new Invalid(
       "This campaign was started already",
@@ -266,10 +266,20 @@ export async function saveDraft(
   id: number,
   input: CampaignMessageInput,
 ): Promise<Campaign> {
-  const clean = cleanMessage(input);
+  return await updateDraft(db, clock, user, id, cleanMessage(input));
+}
+
+/** Changes these columns of a draft the user may change; tells its pages. */
+export async function updateDraft(
+  db: Db,
+  clock: Clock,
+  user: User,
+  id: number,
+  set: Partial<typeof campaigns.$inferInsert>,
+): Promise<Campaign> {
   return await db.write(async (tx) => {
     const c = await requireDraft(tx, user, id);
-    const [row] = await tx.update(campaigns).set(clean).where(
+    const [row] = await tx.update(campaigns).set(set).where(
       eq(campaigns.id, c.id),
     ).returning();
     await appendEvent(tx, clock(), campaignEvent(row));
@@ -544,6 +554,28 @@ export async function removeRecipient(
       eq(campaignRecipients.campaignId, c.id),
     )).returning({ id: campaignRecipients.id });
     if (gone.length === 0) throw new NotFound("No such recipient");
+    await appendEvent(tx, clock(), campaignEvent(c));
+  });
+}
+
+/**
+ * Deletes a draft and its recipients. A started campaign stays: its
+ * messages are in the threads, and its page is their history.
+ */
+export async function deleteDraft(
+  db: Db,
+  clock: Clock,
+  user: User,
+  id: number,
+): Promise<void> {
+  await db.write(async (tx) => {
+    const c = await requireDraft(tx, user, id);
+    await tx.delete(campaignRecipients).where(
+      eq(campaignRecipients.campaignId, c.id),
+    );
+    await tx.delete(campaigns).where(
+      and(eq(campaigns.id, c.id), eq(campaigns.status, "draft")),
+    );
     await appendEvent(tx, clock(), campaignEvent(c));
   });
 }

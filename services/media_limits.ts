@@ -120,6 +120,8 @@ const STATIC_STICKER_MAX = 100 * KB;
 
 /** The largest single upload any channel accepts (the upload route's limit). */
 export const MAX_UPLOAD_BYTES = 100 * MB;
+/** The largest file any MMS number takes (Twilio's total; Telnyx: 1 MB). */
+export const MAX_MMS_BYTES = TWILIO_TOTAL;
 
 /** The rules of the number a conversation sends from. */
 export function mediaRules(

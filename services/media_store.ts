@@ -1,6 +1,10 @@
 /**
  * Where attachment bytes live. The default keeps them under a local folder
  * (MEDIA_DIR); the interface is small so an object store can replace it.
+ *
+ * There is no delete, on purpose: one key may be named by many attachment
+ * rows (a campaign's file, one row per recipient's message). A clean-up
+ * added later must delete a key only when no row names it any more.
  */
 export interface MediaStore {
   put(bytes: Uint8Array): Promise<string>;

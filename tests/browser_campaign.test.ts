@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import type { Page } from "playwright-core";
+import { addAudience } from "../services/campaign_audience.ts";
+import { createCampaign } from "../services/campaigns.ts";
+import { findUser } from "../services/users.ts";
 import { fictionNumbers, testRunner } from "./campaign_fixtures.ts";
-import { launchBrowser, logIn } from "./browser.ts";
+import { launchBrowser, logIn, serveApp } from "./browser.ts";
+import { jpegOfSize, PNG } from "./composer_fixtures.ts";
+import { demoIds } from "./helpers.ts";
 
 import { startStack } from "./stack.ts";
 
@@ -108,5 +114,93 @@ Deno.test("a 50-recipient campaign is drafted, previewed and sent in the browser
     await browser.close();
     await runner.stop();
     await stack.stop();
+  }
+});
+
+Deno.test("a picture is attached to a draft in the browser, the preview turns into one MMS each, and the draft is deleted after a confirmation", async () => {
+  const app = await serveApp({ env: { CAMPAIGN_COST_PER_MMS: "0.02" } });
+  const browser = await launchBrowser();
+  try {
+    const ana =
+      (await findUser(app.db.orm, (await demoIds(app.db)).users.ana))!;
+    const campaign = await createCampaign(app.db, app.clock, ana, {
+      name: "Menu",
+      numberId: 1,
+    });
+    await addAudience(app.db, app.clock, ana, campaign.id, {
+      kind: "list",
+      text: fictionNumbers(3).join("\n"),
+    });
+    const page = await (await browser.newContext()).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await logIn(page, app.url, "ana@demo.test");
+    await page.goto(`${app.url}/campaigns/${campaign.id}`);
+    await page.fill("#campaign-body", "Our new menu");
+    await page.waitForFunction(() =>
+      document.querySelector(".sms-preview")?.textContent?.startsWith(
+        "Our new menu",
+      )
+    );
+
+    // the file input belongs to its own multipart form (form=)
+    await page.setInputFiles("#campaign-file", {
+      name: "menu.png",
+      mimeType: "image/png",
+      buffer: Buffer.from(PNG),
+    });
+    await page.click("#campaign-media >> text=Attach");
+    await page.waitForSelector("#campaign-media img.campaign-media-img");
+    await page.waitForSelector("#campaign-preview img.campaign-media-img");
+    const preview = await page.textContent("#campaign-preview") ?? "";
+    assert.match(preview, /sent as one MMS with menu\.png/);
+    assert.match(preview, /3 MMS, one message each, about \$0\.06/);
+    // what was typed but not saved is still there
+    assert.equal(await page.inputValue("#campaign-body"), "Our new menu");
+    const img = await page.evaluate(() =>
+      (document.querySelector("#campaign-preview img") as HTMLImageElement)
+        .naturalWidth
+    );
+    assert.equal(img, 1, "the image loads");
+
+    await page.click("text=Remove the file");
+    await page.waitForSelector("#campaign-file");
+    await page.waitForFunction(() =>
+      !document.querySelector("#campaign-preview img")
+    );
+    assert.match(
+      await page.textContent("#campaign-preview") ?? "",
+      /segments × 3 recipients/,
+    );
+
+    // a picture too large for MMS: the reason shows in the message line
+    await page.setInputFiles("#campaign-file", {
+      name: "huge.jpg",
+      mimeType: "image/jpeg",
+      buffer: Buffer.from(jpegOfSize(5_000_001)),
+    });
+    await page.click("#campaign-media >> text=Attach");
+    await page.waitForFunction(() =>
+      /larger than this channel allows \(5 MB\)/.test(
+        document.querySelector("#campaign-msg")?.textContent ?? "",
+      )
+    );
+    assert.ok(await page.isVisible("#campaign-file"), "the field stays");
+
+    // deleting asks first: the button is behind a disclosure
+    assert.equal(
+      await page.isVisible("text=Yes, delete the draft"),
+      false,
+    );
+    await page.click("text=Delete draft…");
+    await Promise.all([
+      page.waitForURL(/\/campaigns$/),
+      page.click("text=Yes, delete the draft"),
+    ]);
+    assert.doesNotMatch(await page.textContent("main") ?? "", /Menu/);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    await app.stop();
   }
 });

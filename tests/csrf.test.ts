@@ -14,6 +14,8 @@ import {
   startCampaign,
 } from "../services/campaigns.ts";
 import { findUser } from "../services/users.ts";
+import { attachCampaignMedia } from "../services/campaign_media.ts";
+import { PNG } from "./composer_fixtures.ts";
 import { hashToken } from "../services/auth.ts";
 
 /**
@@ -178,6 +180,33 @@ const STATE_CHANGING: StateChangingRoute[] = [
     route: "POST /campaigns/:id/cancel",
     form: {},
     setup: (t) => campaign(t, "running"),
+  },
+  // a draft's file: the upload is multipart (no form here), removing it
+  // and deleting the draft are plain forms
+  { route: "POST /campaigns/:id/media", setup: (t) => campaign(t, "draft") },
+  {
+    route: "POST /campaigns/:id/media/remove",
+    form: {},
+    setup: async (t) => {
+      await campaign(t, "draft");
+      const ana = (await findUser(t.db.orm, 3))!;
+      await attachCampaignMedia(
+        {
+          db: t.db,
+          clock: t.clock,
+          media: t.deps.media,
+          secret: t.deps.mediaUrlSecret,
+        },
+        ana,
+        1,
+        { name: "menu.png", bytes: PNG },
+      );
+    },
+  },
+  {
+    route: "POST /campaigns/:id/delete",
+    form: {},
+    setup: (t) => campaign(t, "draft"),
   },
   // the rich composer and thread: conversation 1 is Carmen's (SMS), and
   // message 1 her first message

@@ -222,6 +222,10 @@ async function idorFixtures(t: TestApp): Promise<IdorFixtures> {
     }),
     "Support audience",
   );
+  // a file on each campaign (GET /campaigns/:id/media serves it)
+  const menu = { name: "menu.png", bytes: PNG };
+  await ok(uploadTo(maria, `/campaigns/${salesCampaign}/media`, menu), "f");
+  await ok(uploadTo(ana, `/campaigns/${supportCampaign}/media`, menu), "f");
 
   const salesAttachment = await idOf(
     t,
@@ -438,7 +442,7 @@ Deno.test("luis gets 404 or 403 from every id-taking route naming a record of an
         const before = await snapshot(t);
         const res = r.method === "GET"
           ? await luis.request(url, { headers: { "hx-request": "true" } })
-          : r.path.endsWith("/uploads")
+          : r.path.endsWith("/uploads") || r.path === "/campaigns/:id/media"
           ? await uploadTo(luis, url, {
             name: "probe.pdf",
             bytes: PDF_MINIMAL,

@@ -1,6 +1,7 @@
 /**
- * A draft campaign: its audience, its message with the live preview, and
- * the send button. Everything is a plain form; htmx updates in place.
+ * A draft campaign: its audience, its message with the live preview, the
+ * send button, and deleting the draft (a disclosure asks first, without
+ * JavaScript too). Everything is a plain form; htmx updates in place.
  */
 import type { T } from "../i18n/translate.ts";
 import type { CampaignView } from "../services/campaigns.ts";
@@ -13,6 +14,7 @@ import {
 } from "./campaign_audience.tsx";
 import { CampaignHead } from "./campaign_head.tsx";
 import { CampaignMessageForm } from "./campaign_message_form.tsx";
+import { REFUSAL_TO_MESSAGE } from "./campaign_refusal.ts";
 import type { AssetUrls } from "./layout.tsx";
 
 export interface CampaignDraftPageProps {
@@ -54,6 +56,23 @@ export function CampaignDraftPage(props: CampaignDraftPageProps) {
         csrfToken={csrfToken}
         preview={props.preview}
       />
+      <details class="confirm campaign-delete">
+        <summary>{t("campaign.delete")}</summary>
+        <p>{t("campaign.delete_explain")}</p>
+        <form
+          class="action"
+          method="post"
+          action={`/campaigns/${campaign.id}/delete`}
+          hx-post={`/campaigns/${campaign.id}/delete`}
+          hx-disable="find button"
+          {...REFUSAL_TO_MESSAGE}
+        >
+          <input type="hidden" name="_csrf" value={csrfToken} />
+          <button type="submit" class="danger">
+            {t("campaign.delete_confirm")}
+          </button>
+        </form>
+      </details>
     </AppPage>
   );
 }

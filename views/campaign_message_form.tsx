@@ -1,12 +1,14 @@
 /**
- * A draft campaign's message: name, text (with placeholders), the sending
- * window in the recipients' local time, an optional start time, the live
- * preview, and the two ways out: save the draft, or send it.
+ * A draft campaign's message: name, text (with placeholders), an optional
+ * file (sent as MMS), the sending window in the recipients' local time, an
+ * optional start time, the live preview, and the two ways out: save the
+ * draft, or send it.
  */
 import type { T } from "../i18n/translate.ts";
 import type { CampaignPreview } from "../services/campaign_progress.ts";
 import type { CampaignView } from "../services/campaigns.ts";
 import { formatMinutes, utcToZonedTime } from "../services/quiet_hours.ts";
+import { CampaignMediaField, CampaignMediaForms } from "./campaign_media.tsx";
 import { CampaignPreviewPanel } from "./campaign_preview.tsx";
 import { REFUSAL_TO_MESSAGE } from "./campaign_refusal.ts";
 
@@ -49,14 +51,14 @@ export function CampaignMessageForm(props: CampaignMessageFormProps) {
           name="body"
           rows={5}
           maxlength={1600}
-          aria-describedby="campaign-placeholders campaign-media"
+          aria-describedby="campaign-placeholders"
         >
           {c.body}
         </textarea>
         <p class="hint" id="campaign-placeholders">
           {t("campaign.placeholders")}
         </p>
-        <p class="hint" id="campaign-media">{t("campaign.media_later")}</p>
+        <CampaignMediaField t={t} campaignId={c.id} file={preview.media} />
         <fieldset class="quiet-hours">
           <legend>{t("campaign.quiet_hours")}</legend>
           <label for="quiet-from">{t("campaign.quiet_from")}</label>
@@ -115,6 +117,7 @@ export function CampaignMessageForm(props: CampaignMessageFormProps) {
           </button>
         </div>
       </form>
+      <CampaignMediaForms campaignId={c.id} csrfToken={csrfToken} />
     </section>
   );
 }
