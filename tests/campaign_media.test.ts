@@ -178,7 +178,7 @@ Deno.test("a campaign's picture reaches every recipient as MMS, each with a sign
   }
 });
 
-Deno.test("a file too large for MMS is refused with 413 and nothing is written", async () => {
+Deno.test("a file too large for MMS, or for a number that may not send, is refused and nothing is written", async () => {
   const t = await testApp();
   try {
     const ana = await userNamed(t, "ana");
@@ -204,6 +204,18 @@ Deno.test("a file too large for MMS is refused with 413 and nothing is written",
       assert.equal((await mediaColumns(t, id)).media_storage_key, null);
     }
     assert.equal(await mediaFiles(t.deps.config.mediaDir), 0);
+    // a number whose registration lapsed sends no MMS either (C5)
+    await q(
+      t,
+      "update phone_numbers set registration = 'pending' where id = 1",
+    );
+    const lapsed = await attach(client, twilio.id, {
+      name: "small.jpg",
+      bytes: jpegOfSize(1000),
+    });
+    assert.equal(lapsed.status, 422);
+    assert.match(await lapsed.text(), /registration is not approved/);
+    assert.equal((await mediaColumns(t, twilio.id)).media_storage_key, null);
     // within the limit it is taken
     const ok = await attach(client, telnyx.id, {
       name: "small.jpg",
