@@ -319,13 +319,21 @@ export async function listQueries(
       .orderBy(order(at, dir), order(id, dir));
   };
 
+  // The user's unread ones come from their own unread index, unless a
+  // search, a small tag or one assignee names fewer rows: then those are
+  // walked and each is tested for unread (one probe of the unread key).
+  const isNarrower = listDriver === "ids" || typeof f.assignee === "number" ||
+    f.assignee === "me";
+  const unreadOnes = (dir: Dir, cur?: ListCursor) =>
+    isNarrower ? allRun(dir, cur, isUnreadFor(user.id)) : unreadRun(dir, cur);
+
   const dir: Dir = f.sort === "oldest" ? "asc" : "desc";
   const runs: ListPlan["runs"] = [];
   if (f.unread) {
-    runs.push({ phase: "u", query: unreadRun(dir, cursor), dir });
+    runs.push({ phase: "u", query: unreadOnes(dir, cursor), dir });
   } else if (f.sort === "unread") {
     if (!cursor || cursor.phase === "u") {
-      runs.push({ phase: "u", query: unreadRun("desc", cursor), dir: "desc" });
+      runs.push({ phase: "u", query: unreadOnes("desc", cursor), dir: "desc" });
     }
     runs.push({
       phase: "r",

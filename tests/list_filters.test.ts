@@ -229,11 +229,24 @@ Deno.test("each filter narrows the list and lives in the URL", async () => {
         .rows,
       [w.unknown],
     );
+    // unread and mine: walked from my assignments, each tested for unread
+    assert.deepEqual(
+      (await listVia(ana, support, "?unread=1&assignee=me")).rows,
+      [w.carmen],
+    );
     // reading Carmen's conversation takes it out of "unread only"
     await markRead(w.t.db, w.t.clock, anaUser, w.carmen);
     assert.deepEqual(
       new Set((await listVia(ana, support, "?unread=1")).rows),
       new Set([w.john, w.unknown]),
+    );
+    assert.deepEqual(
+      (await listVia(ana, support, "?unread=1&assignee=me")).rows,
+      [],
+    );
+    assert.deepEqual(
+      (await listVia(ana, support, "?sort=unread&assignee=me")).rows,
+      [w.carmen],
     );
     assert.deepEqual(
       (await listVia(ana, support, "?status=closed")).rows,
