@@ -6,7 +6,7 @@
  */
 import type { Row } from "@libsql/client";
 import { log } from "./log.ts";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { classifyKeyword } from "../carriers/opt_out.ts";
 import type {
   InboundMessage,
@@ -25,10 +25,8 @@ import {
   conversations,
   inboxes,
   jobs,
-  messages,
   optOuts,
   phoneNumbers,
-  reactions,
 } from "../db/schema.ts";
 import { translator } from "../i18n/translate.ts";
 import type { Clock } from "./clock.ts";
@@ -483,6 +481,14 @@ export interface StatusResult {
   orphaned: number;
 }
 
+/** What a delivery report says, as far as moving a message goes. */
+export type StatusReport = Pick<
+  StatusUpdate,
+  "provider" | "providerId" | "status" | "errorCode" | "errorMessage"
+>;
+
+const rankOf = (status: string) => STATUS_RANK[status] ?? -1;
+
 /**
  * Moves outbound messages' status forward (never back: callbacks arrive out
  * of order). A report for an id we have not recorded yet is kept and applied
@@ -493,89 +499,156 @@ export async function applyStatuses(
   clock: Clock,
   updates: StatusUpdate[],
 ): Promise<StatusResult> {
+  if (updates.length === 0) return { applied: 0, ignored: 0, orphaned: 0 };
+  return await db.write((tx) => applyStatusBatch(tx, clock(), updates));
+}
+
+/**
+ * Applies reports inside a transaction, in their order, with a few
+ * statements for the whole batch (webhooks come in group commits, the
+ * outbox records its sends in them): one finds the messages, one moves
+ * them, one appends their events, one keeps the orphans.
+ */
+export async function applyStatusBatch(
+  tx: Tx,
+  now: number,
+  updates: StatusReport[],
+): Promise<StatusResult> {
   const result: StatusResult = { applied: 0, ignored: 0, orphaned: 0 };
   if (updates.length === 0) return result;
-  await db.write(async (tx) => {
-    for (const u of updates) result[await applyStatus(tx, clock(), u)]++;
-  });
+  const keyOf = (provider: unknown, providerId: unknown) =>
+    `${provider}:${providerId}`;
+  const providers = [...new Set(updates.map((u) => u.provider))];
+  const ids = [...new Set(updates.map((u) => u.providerId))];
+  // both columns, so the (provider, provider_id) unique index answers
+  const found = await execRaw(
+    tx,
+    `SELECT m.id, m.status, m.provider, m.provider_id, m.conversation_id,
+        c.inbox_id
+      FROM messages m JOIN conversations c ON c.id = m.conversation_id
+      WHERE m.provider IN (${qs(providers.length)})
+        AND m.provider_id IN (${qs(ids.length)})`,
+    [...providers, ...ids],
+  );
+  const messageOf = new Map(found.rows.map((r) => [
+    keyOf(r.provider, r.provider_id),
+    {
+      id: Number(r.id),
+      status: String(r.status),
+      conversationId: Number(r.conversation_id),
+      inboxId: Number(r.inbox_id),
+      last: null as StatusReport | null,
+    },
+  ]));
+  const unknown = ids.filter((id) =>
+    !providers.some((p) => messageOf.has(keyOf(p, id)))
+  );
+  // the report of a reaction we sent (F21): there is no message to move
+  const reacted = new Set(
+    unknown.length === 0 ? [] : (await execRaw(
+      tx,
+      `SELECT provider_id FROM reactions
+        WHERE provider_id IN (${qs(unknown.length)})`,
+      unknown,
+    )).rows.map((r) => String(r.provider_id)),
+  );
+  const orphans: StatusReport[] = [];
+  for (const u of updates) {
+    const msg = messageOf.get(keyOf(u.provider, u.providerId));
+    if (!msg) {
+      if (reacted.has(u.providerId)) {
+        result.ignored++;
+      } else {
+        orphans.push(u);
+        result.orphaned++;
+      }
+    } else if (rankOf(u.status) <= rankOf(msg.status)) {
+      result.ignored++;
+    } else {
+      msg.status = u.status;
+      msg.last = u;
+      result.applied++;
+    }
+  }
+  const moved = [...messageOf.values()].filter((m) => m.last !== null);
+  if (moved.length) {
+    await execRaw(
+      tx,
+      `WITH v(id, status, error, error_code) AS (
+          VALUES ${placeholders(moved.length, 4)})
+        UPDATE messages SET status = v.status, error = v.error,
+          error_code = v.error_code
+        FROM v WHERE messages.id = v.id`,
+      moved.flatMap(({ id, last: u }) => {
+        const failed = u!.status === "failed" || u!.status === "undelivered";
+        return [
+          id,
+          u!.status,
+          failed ? (u!.errorMessage || u!.errorCode || u!.status) : null,
+          failed ? (u!.errorCode ?? null) : null,
+        ];
+      }),
+    );
+    // one event a message: a browser renders its current status once
+    await appendEvents(
+      tx,
+      now,
+      moved.map((m) => ({
+        kind: "message.updated",
+        inboxId: m.inboxId,
+        conversationId: m.conversationId,
+        messageId: m.id,
+      })),
+    );
+  }
+  if (orphans.length) {
+    await execRaw(
+      tx,
+      `INSERT OR IGNORE INTO status_orphans
+        (provider, provider_id, status, error_code, error_message, at)
+        VALUES ${placeholders(orphans.length, 6)}`,
+      orphans.flatMap((u) => [
+        u.provider,
+        u.providerId,
+        u.status,
+        u.errorCode ?? null,
+        u.errorMessage ?? null,
+        now,
+      ]),
+    );
+  }
   return result;
 }
 
-/** Applies one report inside a transaction; exported for the outbox. */
-export async function applyStatus(
-  tx: Tx,
-  now: number,
-  u: Pick<
-    StatusUpdate,
-    "provider" | "providerId" | "status" | "errorCode" | "errorMessage"
-  >,
-): Promise<keyof StatusResult> {
-  const [msg] = await tx.select({
-    id: messages.id,
-    status: messages.status,
-    conversationId: messages.conversationId,
-    inboxId: conversations.inboxId,
-  }).from(messages).innerJoin(
-    conversations,
-    eq(conversations.id, messages.conversationId),
-  ).where(and(
-    eq(messages.provider, u.provider),
-    eq(messages.providerId, u.providerId),
-  ));
-  if (!msg) {
-    // the report of a reaction we sent (F21): there is no message to move
-    const [reacted] = await tx.select({ id: reactions.id }).from(reactions)
-      .where(eq(reactions.providerId, u.providerId)).limit(1);
-    if (reacted) return "ignored";
-    await tx.run(sql`INSERT OR IGNORE INTO status_orphans
-      (provider, provider_id, status, error_code, error_message, at)
-      VALUES (${u.provider}, ${u.providerId}, ${u.status}, ${
-      u.errorCode ?? null
-    },
-        ${u.errorMessage ?? null}, ${now})`);
-    return "orphaned";
-  }
-  if ((STATUS_RANK[u.status] ?? -1) <= (STATUS_RANK[msg.status] ?? -1)) {
-    return "ignored";
-  }
-  const failed = u.status === "failed" || u.status === "undelivered";
-  await tx.update(messages).set({
-    status: u.status,
-    error: failed ? (u.errorMessage || u.errorCode || u.status) : null,
-    errorCode: failed ? (u.errorCode ?? null) : null,
-  }).where(eq(messages.id, msg.id));
-  await appendEvents(tx, now, [{
-    kind: "message.updated",
-    inboxId: msg.inboxId,
-    conversationId: msg.conversationId,
-    messageId: msg.id,
-  }]);
-  return "applied";
-}
-
-/** Applies and forgets the reports that waited for this provider id. */
+/** Applies and forgets the reports that waited for these provider ids. */
 export async function applyOrphanStatuses(
   tx: Tx,
   now: number,
-  provider: Provider,
-  providerId: string,
+  recorded: { provider: Provider; providerId: string }[],
 ): Promise<void> {
-  const rows = await tx.all<{
-    status: StatusUpdate["status"];
-    error_code: string | null;
-    error_message: string | null;
-  }>(sql`DELETE FROM status_orphans WHERE provider = ${provider}
-    AND provider_id = ${providerId} RETURNING status, error_code, error_message`);
-  const ordered = rows.sort((a, b) =>
-    (STATUS_RANK[a.status] ?? 0) - (STATUS_RANK[b.status] ?? 0)
+  if (recorded.length === 0) return;
+  const { rows } = await execRaw(
+    tx,
+    `DELETE FROM status_orphans
+      WHERE (provider, provider_id) IN (VALUES ${
+      placeholders(recorded.length, 2)
+    })
+      RETURNING provider, provider_id, status, error_code, error_message`,
+    recorded.flatMap((r) => [r.provider, r.providerId]),
   );
-  for (const r of ordered) {
-    await applyStatus(tx, now, {
-      provider,
-      providerId,
-      status: r.status,
-      errorCode: r.error_code ?? undefined,
-      errorMessage: r.error_message ?? undefined,
-    });
-  }
+  if (rows.length === 0) return;
+  const reports: StatusReport[] = rows.map((r) => ({
+    provider: String(r.provider) as Provider,
+    providerId: String(r.provider_id),
+    status: String(r.status) as StatusReport["status"],
+    errorCode: r.error_code === null ? undefined : String(r.error_code),
+    errorMessage: r.error_message === null
+      ? undefined
+      : String(r.error_message),
+  }));
+  await applyStatusBatch(
+    tx,
+    now,
+    reports.sort((a, b) => rankOf(a.status) - rankOf(b.status)),
+  );
 }

@@ -6,8 +6,20 @@
  */
 import { log } from "./log.ts";
 import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { CarrierError, type OutboundMessage } from "../carriers/types.ts";
-import type { Conn, Db, Tx } from "../db/client.ts";
+import {
+  CarrierError,
+  type DeliveryStatus,
+  type OutboundMessage,
+  type Provider,
+} from "../carriers/types.ts";
+import {
+  type Conn,
+  type Db,
+  execRaw,
+  placeholders,
+  questionMarks,
+  type Tx,
+} from "../db/client.ts";
 import {
   attachments,
   contacts,
@@ -15,13 +27,13 @@ import {
   jobs,
   messages,
   numberSendSlots,
-  optOuts,
   phoneNumbers,
   reactions,
 } from "../db/schema.ts";
 import type { Carriers } from "./carriers.ts";
 import type { Clock } from "./clock.ts";
 import { appendEvents } from "./events.ts";
+import { GroupCommit } from "./group_commit.ts";
 import { applyOrphanStatuses } from "./inbound.ts";
 import { type MediaStore, sniffContentType } from "./media_store.ts";
 import { signMediaUrl } from "./media_urls.ts";
@@ -80,6 +92,10 @@ export class OutboxWorker {
   /** per number: the chain of this worker's sends, and the last's start */
   #numberTurns = new Map<number, Promise<void>>();
   #lastSendAt = new Map<number, number>();
+  /** accepted sends, recorded in group commits */
+  #sent = new GroupCommit<Sent, void>((batch) =>
+    this.#write((tx) => recordSends(tx, this.#o.clock(), batch))
+  );
 
   constructor(opts: OutboxOptions) {
     this.owner = opts.owner ?? crypto.randomUUID();
@@ -182,8 +198,7 @@ export class OutboxWorker {
 
   async #claim(): Promise<Claimed[]> {
     const o = this.#o;
-    const room = o.concurrency - this.#inFlight.size;
-    if (room <= 0) return [];
+    if (this.#inFlight.size >= o.concurrency) return [];
     // a cheap read first: most ticks find nothing and write nothing (jobs
     // leased to a worker count as nothing, or every commit while a send is
     // in flight would cost an empty write transaction)
@@ -196,6 +211,10 @@ export class OutboxWorker {
     if (!any) return [];
     return await this.#write(async (tx) => {
       const now = o.clock();
+      // measured now: sends that finished together (their results commit
+      // in one batch) have all freed their places by the time we get here
+      const room = o.concurrency - this.#inFlight.size;
+      if (room <= 0) return [];
       const due = await tx.select().from(jobs).where(and(
         eq(jobs.state, "pending"),
         lte(jobs.runAt, now),
@@ -338,19 +357,8 @@ export class OutboxWorker {
 
   async #send(job: Job) {
     const o = this.#o;
-    const [row] = await o.db.orm.select({
-      message: messages,
-      conversationId: conversations.id,
-      inboxId: conversations.inboxId,
-      contactId: contacts.id,
-      to: contacts.e164,
-      number: phoneNumbers,
-    }).from(messages)
-      .innerJoin(conversations, eq(conversations.id, messages.conversationId))
-      .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-      .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.numberId))
-      .where(eq(messages.id, job.refId));
-    if (!row || row.message.status !== "queued") {
+    const row = await sendableMessage(o.db, job.refId);
+    if (!row || row.status !== "queued") {
       // sent already (a crash after the carrier answered, before the lease
       // was released) or gone: nothing to do
       await this.#write((tx) =>
@@ -364,41 +372,25 @@ export class OutboxWorker {
       return;
     }
     // an opt-out that arrived after this was queued still wins (C4)
-    if (row.message.sentBy !== null) {
-      const [opted] = await o.db.orm.select({ at: optOuts.at }).from(optOuts)
-        .where(and(
-          eq(optOuts.contactId, row.contactId),
-          eq(optOuts.numberId, row.number.id),
-        ));
-      if (opted) {
-        await this.#write(async (tx) => {
-          await tx.update(jobs).set({ state: "dead", lastError: "opted out" })
-            .where(eq(jobs.id, job.id));
-          await writeFailureTx(
-            tx,
-            o.clock(),
-            row,
-            "The contact opted out",
-            "opted_out",
-          );
-        });
-        return;
-      }
+    if (row.optedOut) {
+      await this.#write(async (tx) => {
+        await tx.update(jobs).set({ state: "dead", lastError: "opted out" })
+          .where(eq(jobs.id, job.id));
+        await writeFailureTx(
+          tx,
+          o.clock(),
+          row,
+          "The contact opted out",
+          "opted_out",
+        );
+      });
+      return;
     }
-    const adapter = o.carriers[row.number.provider];
-    const files = await o.db.orm.select({
-      id: attachments.id,
-      filename: attachments.filename,
-      contentType: attachments.contentType,
-    }).from(
-      attachments,
-    ).where(and(
-      eq(attachments.messageId, row.message.id),
-      eq(attachments.state, "stored"),
-    ));
+    const number = row.number;
+    const adapter = o.carriers[number.provider];
     const expires = o.clock() + 15 * 60_000;
     const mediaUrls = await Promise.all(
-      files.map((f) =>
+      row.files.map((f) =>
         signMediaUrl(
           o.publicUrl,
           o.mediaUrlSecret,
@@ -408,18 +400,18 @@ export class OutboxWorker {
         )
       ),
     );
-    const viaTwilioWhatsApp = row.number.provider === "twilio" &&
-      row.number.channel === "whatsapp";
+    const viaTwilioWhatsApp = number.provider === "twilio" &&
+      number.channel === "whatsapp";
     const out: OutboundMessage = {
-      from: viaTwilioWhatsApp ? `whatsapp:${row.number.e164}` : row.number.e164,
+      from: viaTwilioWhatsApp ? `whatsapp:${number.e164}` : number.e164,
       to: viaTwilioWhatsApp ? `whatsapp:${row.to}` : row.to,
       // stored once in WhatsApp markup; SMS gets it as plain text (F23)
-      body: bodyForChannel(row.message.body, row.number.channel),
+      body: bodyForChannel(row.body, number.channel),
       mediaUrls,
-      fromPhoneNumberId: row.number.providerNumberId ?? undefined,
-      statusCallbackUrl: row.number.provider === "twilio"
+      fromPhoneNumberId: number.providerNumberId ?? undefined,
+      statusCallbackUrl: number.provider === "twilio"
         ? `${o.publicUrl}/webhooks/twilio/status`
-        : row.number.provider === "telnyx"
+        : number.provider === "telnyx"
         ? `${o.publicUrl}/webhooks/telnyx`
         : undefined,
     };
@@ -437,34 +429,15 @@ export class OutboxWorker {
       );
       return;
     }
-    await this.#write(async (tx) => {
-      const now = o.clock();
-      const forward = result.status !== "queued" ? result.status : "queued";
-      await tx.update(messages).set({
-        provider: row.number.provider,
-        providerId: result.providerId,
-        status: forward,
-      }).where(
-        and(eq(messages.id, row.message.id), eq(messages.status, "queued")),
-      );
-      await tx.update(jobs).set({
-        state: "done",
-        leaseOwner: null,
-        leaseUntil: null,
-        lastError: null,
-      }).where(eq(jobs.id, job.id));
-      await appendEvents(tx, now, [{
-        kind: "message.updated",
-        inboxId: row.inboxId,
-        conversationId: row.conversationId,
-        messageId: row.message.id,
-      }]);
-      await applyOrphanStatuses(
-        tx,
-        now,
-        row.number.provider,
-        result.providerId,
-      );
+    // recorded together with the other sends that finish meanwhile
+    await this.#sent.submit({
+      jobId: job.id,
+      messageId: row.messageId,
+      conversationId: row.conversationId,
+      inboxId: row.inboxId,
+      provider: number.provider,
+      providerId: result.providerId,
+      status: result.status,
     });
   }
 
@@ -606,7 +579,7 @@ export class OutboxWorker {
 }
 
 interface FailedRow {
-  message: { id: number };
+  messageId: number;
   conversationId: number;
   inboxId: number;
 }
@@ -622,11 +595,131 @@ async function writeFailureTx(
     status: "failed",
     error: reason.slice(0, 300),
     errorCode: code,
-  }).where(eq(messages.id, row.message.id));
+  }).where(eq(messages.id, row.messageId));
   await appendEvents(tx, now, [{
     kind: "message.updated",
     inboxId: row.inboxId,
     conversationId: row.conversationId,
-    messageId: row.message.id,
+    messageId: row.messageId,
   }]);
+}
+
+/** A message about to go out, with what sending it needs. */
+interface SendableMessage extends FailedRow {
+  status: string;
+  body: string;
+  to: string;
+  number: {
+    e164: string;
+    provider: Provider;
+    channel: "sms" | "whatsapp";
+    providerNumberId: string | null;
+  };
+  /** an agent's or a campaign's message to a contact who opted out since */
+  optedOut: boolean;
+  /** stored attachments, oldest first */
+  files: { id: number; filename: string; contentType: string | null }[];
+}
+
+/**
+ * Everything a send needs in one hand-written statement (it runs for every
+ * message sent): the message, its conversation, contact and number, the
+ * opt-out, the files.
+ */
+async function sendableMessage(
+  db: Db,
+  messageId: number,
+): Promise<SendableMessage | null> {
+  const [r] = (await execRaw(
+    db.orm,
+    `SELECT m.id, m.status, m.body, c.id AS conversation_id, c.inbox_id,
+        ct.e164 AS to_e164, n.e164, n.provider, n.channel,
+        n.provider_number_id,
+        m.sent_by IS NOT NULL AND EXISTS (SELECT 1 FROM opt_outs o
+          WHERE o.contact_id = ct.id AND o.number_id = n.id) AS opted_out,
+        (SELECT json_group_array(json_array(a.id, a.filename, a.content_type))
+          FROM (SELECT id, filename, content_type FROM attachments
+            WHERE message_id = m.id AND state = 'stored' ORDER BY id) a
+        ) AS files
+      FROM messages m
+      JOIN conversations c ON c.id = m.conversation_id
+      JOIN contacts ct ON ct.id = c.contact_id
+      JOIN phone_numbers n ON n.id = c.number_id
+      WHERE m.id = ?`,
+    [messageId],
+  )).rows;
+  if (!r) return null;
+  const files = JSON.parse(String(r.files)) as [
+    number,
+    string,
+    string | null,
+  ][];
+  return {
+    messageId: Number(r.id),
+    status: String(r.status),
+    body: String(r.body),
+    conversationId: Number(r.conversation_id),
+    inboxId: Number(r.inbox_id),
+    to: String(r.to_e164),
+    number: {
+      e164: String(r.e164),
+      provider: String(r.provider) as Provider,
+      channel: String(r.channel) as "sms" | "whatsapp",
+      providerNumberId: r.provider_number_id === null
+        ? null
+        : String(r.provider_number_id),
+    },
+    optedOut: Boolean(r.opted_out),
+    files: files.map(([id, filename, contentType]) => ({
+      id,
+      filename,
+      contentType,
+    })),
+  };
+}
+
+/** A send the carrier accepted, to be recorded. */
+interface Sent {
+  jobId: number;
+  messageId: number;
+  conversationId: number;
+  inboxId: number;
+  provider: Provider;
+  providerId: string;
+  status: DeliveryStatus;
+}
+
+/**
+ * Records accepted sends in a few statements for the whole batch: the
+ * messages get their provider ids (and move on from queued), the jobs are
+ * done, and delivery reports that beat us to the id are applied.
+ */
+async function recordSends(tx: Tx, now: number, batch: Sent[]) {
+  await execRaw(
+    tx,
+    `WITH v(id, provider, provider_id, status) AS (
+        VALUES ${placeholders(batch.length, 4)})
+      UPDATE messages SET provider = v.provider, provider_id = v.provider_id,
+        status = v.status
+      FROM v WHERE messages.id = v.id AND messages.status = 'queued'`,
+    batch.flatMap((s) => [s.messageId, s.provider, s.providerId, s.status]),
+  );
+  await execRaw(
+    tx,
+    `UPDATE jobs SET state = 'done', lease_owner = NULL, lease_until = NULL,
+        last_error = NULL
+      WHERE id IN (${questionMarks(batch.length)})`,
+    batch.map((s) => s.jobId),
+  );
+  await appendEvents(
+    tx,
+    now,
+    batch.map((s) => ({
+      kind: "message.updated",
+      inboxId: s.inboxId,
+      conversationId: s.conversationId,
+      messageId: s.messageId,
+    })),
+  );
+  await applyOrphanStatuses(tx, now, batch);
 }
