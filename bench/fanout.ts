@@ -28,6 +28,9 @@ export interface Run {
   /** KB per connection: RSS and V8 heap */
   rssKb: number;
   heapKb: number;
+  /** KB per connection of reserved V8 heap and of external memory */
+  heapTotalKb: number;
+  externalKb: number;
   /** bytes one client received per message */
   frameBytes: number;
 }
@@ -111,6 +114,8 @@ export async function measure(
       lat,
       rssKb: (open.rss - before.rss) / 1024 / CLIENTS,
       heapKb: (open.heap - before.heap) / 1024 / CLIENTS,
+      heapTotalKb: (open.heapTotal - before.heapTotal) / 1024 / CLIENTS,
+      externalKb: (open.external - before.external) / 1024 / CLIENTS,
       frameBytes: r.bytes / CLIENTS / MARKS,
     };
   } finally {
@@ -122,9 +127,11 @@ export async function measure(
 export function summary(name: string, r: Run) {
   return `${name}: p50 ${percentile(r.lat, 50).toFixed(1)} ms, p99 ${
     percentile(r.lat, 99).toFixed(1)
-  } ms; ${r.rssKb.toFixed(1)} KB RSS, ${
+  } ms; per connection ${r.rssKb.toFixed(1)} KB RSS, ${
     r.heapKb.toFixed(1)
-  } KB heap per connection; ${r.frameBytes.toFixed(0)} B per message`;
+  } KB heap used (${r.heapTotalKb.toFixed(1)} KB reserved), ${
+    r.externalKb.toFixed(1)
+  } KB external; ${r.frameBytes.toFixed(0)} B per message`;
 }
 
 export async function run(): Promise<BenchRow[]> {

@@ -19,7 +19,12 @@
 /** Memory of this process, in bytes, after a full GC. */
 export interface Memory {
   rss: number;
+  /** V8 heap in use */
   heap: number;
+  /** V8 heap reserved (what of the RSS the heap holds) */
+  heapTotal: number;
+  /** memory outside the heap that JS objects hold (buffers) */
+  external: number;
 }
 
 const [kind, clientsText, frameText] = Deno.args;
@@ -35,7 +40,12 @@ async function memory(): Promise<Memory> {
   await sleep(100);
   gc?.();
   const m = Deno.memoryUsage();
-  return { rss: m.rss, heap: m.heapUsed };
+  return {
+    rss: m.rss,
+    heap: m.heapUsed,
+    heapTotal: m.heapTotal,
+    external: m.external,
+  };
 }
 
 function listen(fetch: (req: Request) => Response | Promise<Response>) {

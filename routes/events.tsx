@@ -9,7 +9,6 @@ import { Hono } from "hono";
 import type { Db } from "../db/client.ts";
 import type { T } from "../i18n/translate.ts";
 import { memberInboxIds } from "../services/access.ts";
-import { viewerStates } from "../services/conversation_list.ts";
 import {
   conversationSummaries,
   type ConversationSummary,
@@ -39,7 +38,11 @@ import { CampaignSignal } from "../views/campaign_signal.tsx";
 import type { AppEnv } from "./context.ts";
 import { currentUser } from "./context.ts";
 import { memberChatIds } from "../services/chats.ts";
-import { chatUnreadFor, inboxCountsFor } from "../services/live_counts.ts";
+import {
+  chatUnreadFor,
+  inboxCountsFor,
+  viewerFlagsFor,
+} from "../services/live_counts.ts";
 import { countsFrame } from "../views/unread_totals_update.tsx";
 import {
   isTeamEvent,
@@ -95,6 +98,23 @@ function flagsOf(data: BatchData, userId: number, e: StoredEvent): ViewerFlags {
   };
 }
 
+// an event's actor ("by"), parsed once for all its viewers
+const actors = new WeakMap<StoredEvent, number | undefined>();
+function actorOf(e: StoredEvent): number | undefined {
+  if (!actors.has(e)) {
+    actors.set(e, (JSON.parse(e.payload) as { by?: number }).by);
+  }
+  return actors.get(e);
+}
+
+/** Joins two byte arrays (one write per stream instead of two). */
+function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
 /** Events after which this viewer's per-inbox unread counts may differ. */
 function changesCounts(e: StoredEvent): boolean {
   return e.kind === "access.changed" ||
@@ -140,7 +160,7 @@ async function loadBatchData(
       // user 0 reads nothing: unread and pinned are set per viewer below
       conversationSummaries(db.orm, 0, [...conversationIds]),
       activitiesById(db.orm, [...activityIds]),
-      viewerStates(db.orm, [...conversationIds]),
+      viewerFlagsFor(db.orm, [...conversationIds]),
       campaignIdsOfMessages(db.orm, [...messageIds]),
     ]);
   return { messages, conversations, activities, viewers, campaigns };
@@ -240,6 +260,39 @@ export function sseFrame(id: number, html: string): Uint8Array {
   );
 }
 
+/** Every viewer's unread counts, two queries per batch (not per viewer). */
+function viewerCounts(db: Db, batch: EventBatch, viewers: number[]) {
+  return Promise.all([
+    batch.once(
+      `counts:${viewers.length}`,
+      () => inboxCountsFor(db.orm, viewers),
+    ),
+    batch.once(
+      `chats:${viewers.length}`,
+      () => chatUnreadFor(db.orm, viewers),
+    ),
+  ]);
+}
+
+/**
+ * Starts what the batch's viewers will wait for: the rows its events refer
+ * to and, if counts may change, everyone's counts. A failure reaches the
+ * viewers who await it; none is left unhandled.
+ */
+function prefetch(db: Db, batch: EventBatch) {
+  const started: Promise<unknown>[] = [];
+  if (batch.events.some((e) => !isTeamEvent(e))) {
+    started.push(batch.once("data", () => loadBatchData(db, batch.events)));
+  }
+  const counts = batch.events.some((e) =>
+    changesCounts(e) || (isTeamEvent(e) && e.chatId !== null)
+  );
+  if (counts && batch.userIds.length > 0) {
+    started.push(viewerCounts(db, batch, batch.userIds));
+  }
+  for (const p of started) p.catch(() => {});
+}
+
 export const eventRoutes = new Hono<AppEnv>();
 
 eventRoutes.get("/events", (c) => {
@@ -285,6 +338,9 @@ eventRoutes.get("/events", (c) => {
 
   /** Renders the events this user may see, sharing work through the batch. */
   const emit = async (batch: EventBatch, shared: boolean) => {
+    // the first viewer starts the batch's shared queries side by side, so
+    // no viewer waits for them one after another
+    if (shared) batch.once("prefetch", () => prefetch(db, batch));
     let html = "";
     // what the html is made of: viewers whose frames have the same parts
     // share one encoded frame (null once a part is this viewer's own)
@@ -331,8 +387,7 @@ eventRoutes.get("/events", (c) => {
       );
       // the bytes depend on the viewer only through locale, "is it mine"
       // and the viewer's unread/pinned state of the conversation
-      const mine = e.userId === user.id ||
-        (JSON.parse(e.payload) as { by?: number }).by === user.id;
+      const mine = e.userId === user.id || actorOf(e) === user.id;
       const flags = flagsOf(data, user.id, e);
       const key = `${e.id}:${t.locale}:${t.timeZone}:${mine ? user.id : 0}:${
         flags.unread ? 1 : 0
@@ -363,16 +418,7 @@ eventRoutes.get("/events", (c) => {
       const viewers = batch.userIds.includes(user.id)
         ? batch.userIds
         : [user.id];
-      const [inboxCounts, chatCounts] = await Promise.all([
-        batch.once(
-          `counts:${viewers.length}`,
-          () => inboxCountsFor(db.orm, viewers),
-        ),
-        batch.once(
-          `chats:${viewers.length}`,
-          () => chatUnreadFor(db.orm, viewers),
-        ),
-      ]);
+      const [inboxCounts, chatCounts] = await viewerCounts(db, batch, viewers);
       // a few bytes of numbers (static/app.js writes the labels), and only
       // when they differ from what this stream sent last
       const frame = countsFrame(
@@ -391,15 +437,19 @@ eventRoutes.get("/events", (c) => {
       cursor = lastId;
       // an id-only frame still moves Last-Event-ID forward
       const frameHtml = html;
+      const key = parts && `frame:${cursor}:${parts.join("|")}`;
+      const frame = key
+        ? batch.once(key, () => sseFrame(lastId, frameHtml))
+        : sseFrame(cursor, html);
+      // one write: viewers with the same frame and counts share the bytes
       write(
-        parts
-          ? batch.once(
-            `frame:${cursor}:${parts.join("|")}`,
-            () => sseFrame(lastId, frameHtml),
-          )
-          : sseFrame(cursor, html),
+        !counts
+          ? frame
+          : key
+          ? batch.once(`${key}+${lastCounts}`, () =>
+            concatBytes(frame, counts!))
+          : concatBytes(frame, counts),
       );
-      if (counts) write(counts);
       for (const n of notices) write(encoder.encode(noticeFrame(n)));
     }
   };
@@ -409,6 +459,9 @@ eventRoutes.get("/events", (c) => {
   const replay = async () => {
     sub.inboxIds = await memberInboxIds(db.orm, user.id);
     sub.chatIds = await memberChatIds(db.orm, user.id);
+    // the tab is as new as the bus: what comes after, the bus delivers (it
+    // was subscribed first), so a thousand tabs opening cost no reads
+    if (cursor > 0 && cursor >= bus.lastId) return;
     while (!sub.closed) {
       const rows = await eventsVisibleTo(db.orm, user.id, cursor);
       if (rows.length === 0) return;

@@ -15,6 +15,23 @@ import {
   type NotifyLevel,
 } from "./notifications.ts";
 
+/**
+ * The viewers as one bound parameter: a thousand `?`s cost more to bind
+ * than the query costs to run.
+ */
+function viewerList(userIds: number[]) {
+  return sql`SELECT value FROM json_each(${JSON.stringify(userIds)})`;
+}
+
+/**
+ * Rows that stand for many viewers at once (`users`: their ids, comma
+ * separated): libSQL's client spends ~15 µs per row it hands back, so a
+ * row per viewer would cost more than the query. Calls `add` per viewer.
+ */
+function eachViewer(users: string, add: (userId: number) => void) {
+  for (const id of users.split(",")) add(Number(id));
+}
+
 /** Each viewer's inboxes with their unread counts, by name (one query). */
 export async function inboxCountsFor(
   conn: Conn,
@@ -22,29 +39,35 @@ export async function inboxCountsFor(
 ): Promise<Map<number, InboxSummary[]>> {
   const out = new Map<number, InboxSummary[]>();
   if (userIds.length === 0) return out;
-  const ids = sql.join(userIds.map((id) => sql`${id}`), sql`, `);
+  // one row per inbox and count, for every viewer who has that count
   const rows = await conn.all<{
-    user_id: number;
     id: number;
     name: string;
     kind: "shared" | "personal";
     unread: number;
-  }>(sql`SELECT m.user_id, i.id, i.name, i.kind,
-      (SELECT count(*) FROM (SELECT 1 FROM conversation_unread u
-        WHERE u.user_id = m.user_id AND u.inbox_id = i.id AND u.status = 'open'
-        LIMIT ${UNREAD_COUNT_CAP + 1})) AS unread
-    FROM inbox_members m JOIN inboxes i ON i.id = m.inbox_id
-    WHERE m.user_id IN (${ids})
-    ORDER BY m.user_id, i.name`);
+    users: string;
+  }>(sql`SELECT i.id, i.name, i.kind, c.unread, group_concat(c.user_id) AS users
+    FROM (SELECT m.user_id, m.inbox_id,
+        (SELECT count(*) FROM (SELECT 1 FROM conversation_unread u
+          WHERE u.user_id = m.user_id AND u.inbox_id = m.inbox_id
+            AND u.status = 'open'
+          LIMIT ${UNREAD_COUNT_CAP + 1})) AS unread
+      FROM inbox_members m WHERE m.user_id IN (${viewerList(userIds)})) c
+    JOIN inboxes i ON i.id = c.inbox_id
+    GROUP BY i.id, c.unread
+    ORDER BY i.name, i.id`);
   for (const r of rows) {
-    const list = out.get(r.user_id) ?? [];
-    list.push({
+    const inbox: InboxSummary = {
       id: r.id,
       name: r.name,
       kind: r.kind,
       unreadCount: Number(r.unread),
+    };
+    eachViewer(r.users, (userId) => {
+      const list = out.get(userId);
+      if (list) list.push(inbox);
+      else out.set(userId, [inbox]);
     });
-    out.set(r.user_id, list);
   }
   return out;
 }
@@ -56,10 +79,11 @@ export async function chatUnreadFor(
 ): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (userIds.length === 0) return out;
-  const ids = sql.join(userIds.map((id) => sql`${id}`), sql`, `);
   const rows = await conn.all<{ user_id: number; n: number }>(sql`
     SELECT cm.user_id, count(*) AS n FROM chat_members cm
-    WHERE cm.user_id IN (${ids}) AND EXISTS (SELECT 1 FROM chat_messages m
+    WHERE cm.user_id IN (${
+    viewerList(userIds)
+  }) AND EXISTS (SELECT 1 FROM chat_messages m
       WHERE m.chat_id = cm.chat_id AND m.id > cm.last_read_message_id
         AND m.user_id <> cm.user_id)
     GROUP BY cm.user_id`);
@@ -74,29 +98,66 @@ export async function notifyPrefsFor(
 ): Promise<Map<number, Map<number, InboxNotifyPref>>> {
   const out = new Map<number, Map<number, InboxNotifyPref>>();
   if (userIds.length === 0) return out;
-  const ids = sql.join(userIds.map((id) => sql`${id}`), sql`, `);
+  // one row per inbox and preference, for every viewer who has it
   const rows = await conn.all<{
-    user_id: number;
     inbox_id: number;
     name: string;
     kind: "shared" | "personal";
     level: NotifyLevel | null;
     sound: number | null;
-  }>(sql`SELECT m.user_id, i.id AS inbox_id, i.name, i.kind, p.level, p.sound
+    users: string;
+  }>(sql`SELECT i.id AS inbox_id, i.name, i.kind, p.level, p.sound,
+      group_concat(m.user_id) AS users
     FROM inbox_members m JOIN inboxes i ON i.id = m.inbox_id
     LEFT JOIN notification_prefs p
       ON p.user_id = m.user_id AND p.inbox_id = m.inbox_id
-    WHERE m.user_id IN (${ids})`);
+    WHERE m.user_id IN (${viewerList(userIds)})
+    GROUP BY i.id, p.level, p.sound`);
   for (const r of rows) {
-    const map = out.get(r.user_id) ?? new Map<number, InboxNotifyPref>();
-    map.set(r.inbox_id, {
+    const pref: InboxNotifyPref = {
       inboxId: r.inbox_id,
       name: r.name,
       kind: r.kind,
       level: r.level ?? defaultLevel(r.kind),
       sound: Boolean(r.sound),
+    };
+    eachViewer(r.users, (userId) => {
+      const map = out.get(userId);
+      if (map) map.set(r.inbox_id, pref);
+      else out.set(userId, new Map([[r.inbox_id, pref]]));
     });
-    out.set(r.user_id, map);
   }
   return out;
+}
+
+/**
+ * Which of the conversations `ids` each user has pinned or has unread, as
+ * "user:conversation" keys (two queries, a row per conversation).
+ */
+export async function viewerFlagsFor(
+  conn: Conn,
+  ids: number[],
+): Promise<{ pinned: Set<string>; unread: Set<string> }> {
+  const pinned = new Set<string>();
+  const unread = new Set<string>();
+  if (ids.length === 0) return { pinned, unread };
+  const list = JSON.stringify(ids);
+  const [p, u] = await Promise.all([
+    conn.all<{ c: number; users: string }>(sql`SELECT conversation_id AS c,
+        group_concat(user_id) AS users
+      FROM pins WHERE conversation_id IN (SELECT value FROM json_each(${list}))
+      GROUP BY conversation_id`),
+    conn.all<{ c: number; users: string }>(sql`SELECT conversation_id AS c,
+        group_concat(user_id) AS users
+      FROM conversation_unread
+      WHERE conversation_id IN (SELECT value FROM json_each(${list}))
+      GROUP BY conversation_id`),
+  ]);
+  for (const r of p) {
+    eachViewer(r.users, (user) => pinned.add(`${user}:${r.c}`));
+  }
+  for (const r of u) {
+    eachViewer(r.users, (user) => unread.add(`${user}:${r.c}`));
+  }
+  return { pinned, unread };
 }
