@@ -33,11 +33,20 @@ const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const say = (o: unknown) => console.log(`FANOUT ${JSON.stringify(o)}`);
 
+/** How long an idle server is left before its memory is read. */
+const SETTLE_MS = Number(Deno.env.get("FANOUT_SETTLE_MS") ?? 15_000);
+
+/**
+ * The server's memory at rest. A burst of connections makes V8 grow its
+ * young generation (tens of MB, empty after a GC) and keep it until its
+ * memory reducer runs on an idle heap, some seconds later: read at once,
+ * that growth would count as memory per connection. So: a full GC, an idle
+ * wait, another GC.
+ */
 async function memory(): Promise<Memory> {
   const gc = (globalThis as { gc?: () => void }).gc;
-  // twice, with a pause: finalizers and the second generation settle
   gc?.();
-  await sleep(100);
+  await sleep(SETTLE_MS);
   gc?.();
   const m = Deno.memoryUsage();
   return {
