@@ -4,7 +4,7 @@
  * pinned conversations first, and keyset paging — every page is one index
  * range, so page 2,000 costs what page 1 does. No OFFSET anywhere.
  */
-import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { Conn } from "../db/client.ts";
 import {
@@ -434,25 +434,4 @@ export async function listFacets(
     ) => ({ id, e164, label, channel })),
     members: parse<[number, string]>(row.m).map(([id, name]) => ({ id, name })),
   };
-}
-
-/** Which of `ids` each user has pinned or has unread, for live updates. */
-export async function viewerStates(
-  conn: Conn,
-  ids: number[],
-): Promise<{ pinned: Set<string>; unread: Set<string> }> {
-  const pinned = new Set<string>();
-  const unread = new Set<string>();
-  if (ids.length === 0) return { pinned, unread };
-  const [p, u] = await Promise.all([
-    conn.select({ u: pins.userId, c: pins.conversationId }).from(pins).where(
-      inArray(pins.conversationId, ids),
-    ),
-    conn.select({ u: cu.userId, c: cu.conversationId }).from(cu).where(
-      inArray(cu.conversationId, ids),
-    ),
-  ]);
-  for (const r of p) pinned.add(`${r.u}:${r.c}`);
-  for (const r of u) unread.add(`${r.u}:${r.c}`);
-  return { pinned, unread };
 }
