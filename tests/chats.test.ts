@@ -181,13 +181,11 @@ Deno.test("a chat message reaches its members' streams, with a notice, and never
     assert.equal(sent.status, 200);
     await luisStream.expect(`<hx-upsert hx-target="#chat-messages-${id}"`);
     await luisStream.expect("Lunch at 1?");
-    // his chat row, unread, and the tab title's total
+    // his chat row, unread, and his counts (the tab title's total, the badge)
     await luisStream.expect(
       new RegExp(`<li id="chat-row-${id}" class="unread"`),
     );
-    await luisStream.expect(
-      /<span id="unread-total" hidden="" data-count="\d+"/,
-    );
+    await luisStream.expect(/event: counts\ndata: \{"inboxes":.*"chats":1\}/);
     await luisStream.expect(
       /event: notify\ndata: \{"title":"Ana López sent you a message","body":"Lunch at 1\?","url":"\/chats\/\d+"/,
     );
