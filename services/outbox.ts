@@ -5,7 +5,7 @@
  * libSQL, so a restart loses nothing: an expired lease is claimed again.
  */
 import { log } from "./log.ts";
-import { and, asc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import {
   CarrierError,
   type DeliveryStatus,
@@ -65,7 +65,14 @@ export interface OutboxOptions {
   concurrency?: number;
 }
 
-type Job = typeof jobs.$inferSelect;
+type Job = Pick<
+  typeof jobs.$inferSelect,
+  "id" | "kind" | "refId" | "numberId" | "attempts"
+>;
+
+/** Pending, due and not leased to a live worker (`?`, `?`: now, now). */
+const DUE = `state = 'pending' AND run_at <= ?
+  AND (lease_until IS NULL OR lease_until < ?)`;
 interface Claimed {
   job: Job;
   /** when the rate limit lets this job go */
@@ -203,11 +210,11 @@ export class OutboxWorker {
     // leased to a worker count as nothing, or every commit while a send is
     // in flight would cost an empty write transaction)
     const at = o.clock();
-    const [any] = await o.db.orm.select({ id: jobs.id }).from(jobs).where(and(
-      eq(jobs.state, "pending"),
-      lte(jobs.runAt, at),
-      or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, at)),
-    )).limit(1);
+    const { rows: [any] } = await execRaw(
+      o.db.orm,
+      `SELECT 1 FROM jobs WHERE ${DUE} LIMIT 1`,
+      [at, at],
+    );
     if (!any) return [];
     return await this.#write(async (tx) => {
       const now = o.clock();
@@ -215,20 +222,26 @@ export class OutboxWorker {
       // in one batch) have all freed their places by the time we get here
       const room = o.concurrency - this.#inFlight.size;
       if (room <= 0) return [];
-      const due = await tx.select().from(jobs).where(and(
-        eq(jobs.state, "pending"),
-        lte(jobs.runAt, now),
-        or(isNull(jobs.leaseUntil), lt(jobs.leaseUntil, now)),
-      )).orderBy(asc(jobs.runAt), asc(jobs.id)).limit(
-        Math.min(o.batchSize, room),
-      );
+      const due: Job[] = (await execRaw(
+        tx,
+        `SELECT id, kind, ref_id, number_id, attempts FROM jobs
+          WHERE ${DUE} ORDER BY run_at, id LIMIT ?`,
+        [now, now, Math.min(o.batchSize, room)],
+      )).rows.map((r) => ({
+        id: Number(r.id),
+        kind: String(r.kind) as Job["kind"],
+        refId: Number(r.ref_id),
+        numberId: r.number_id === null ? null : Number(r.number_id),
+        attempts: Number(r.attempts),
+      }));
       if (due.length === 0) return [];
       const interval = o.ratePerSecond > 0 ? 1000 / o.ratePerSecond : 0;
       const numberIds = [
         ...new Set(due.map((j) => j.numberId).filter((n) => n !== null)),
       ] as number[];
       const slots = new Map<number, number>();
-      if (numberIds.length) {
+      // the slots matter only under a rate limit
+      if (numberIds.length && interval > 0) {
         for (
           const s of await tx.select().from(numberSendSlots).where(
             inArray(numberSendSlots.numberId, numberIds),
@@ -252,11 +265,13 @@ export class OutboxWorker {
         claimed.push({ job, sendAt });
       }
       if (claimed.length === 0) return [];
-      await tx.update(jobs).set({
-        leaseOwner: this.owner,
-        leaseUntil: now + o.leaseMs,
-        attempts: sql`${jobs.attempts} + 1`,
-      }).where(inArray(jobs.id, claimed.map((c) => c.job.id)));
+      await execRaw(
+        tx,
+        `UPDATE jobs SET lease_owner = ?, lease_until = ?,
+            attempts = attempts + 1
+          WHERE id IN (${questionMarks(claimed.length)})`,
+        [this.owner, now + o.leaseMs, ...claimed.map((c) => c.job.id)],
+      );
       for (const numberId of touched) {
         const nextFreeAt = slots.get(numberId)!;
         await tx.insert(numberSendSlots).values({ numberId, nextFreeAt })
