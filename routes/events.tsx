@@ -107,14 +107,6 @@ function actorOf(e: StoredEvent): number | undefined {
   return actors.get(e);
 }
 
-/** Joins two byte arrays (one write per stream instead of two). */
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /** Events after which this viewer's per-inbox unread counts may differ. */
 function changesCounts(e: StoredEvent): boolean {
   return e.kind === "access.changed" ||
@@ -348,8 +340,9 @@ eventRoutes.get("/events", (c) => {
     let lastId = cursor;
     let countsChanged = false;
     const campaignsChanged = new Set<number>();
-    // browser notifications: for live events only, never for a replay
-    const notices: Notice[] = [];
+    // browser notifications: for live events only, never for a replay;
+    // worked out after the frame is written, so it does not wait for them
+    const notices: (() => Promise<Notice | null>)[] = [];
     for (const e of batch.events) {
       if (e.id <= cursor) continue;
       if (e.kind === "session.ended" && e.userId === user.id) {
@@ -373,12 +366,14 @@ eventRoutes.get("/events", (c) => {
           parts = null;
         }
         countsChanged ||= e.chatId !== null;
-        const notice = shared &&
-          await noticeFor(db, batch, t, user, e, {
-            messages: new Map(),
-            conversations: new Map(),
-          });
-        if (notice) notices.push(notice);
+        if (shared) {
+          notices.push(() =>
+            noticeFor(db, batch, t, user, e, {
+              messages: new Map(),
+              conversations: new Map(),
+            })
+          );
+        }
         continue;
       }
       const data = await batch.once(
@@ -403,8 +398,7 @@ eventRoutes.get("/events", (c) => {
         parts?.push(key);
       }
       countsChanged ||= changesCounts(e);
-      const notice = shared && await noticeFor(db, batch, t, user, e, data);
-      if (notice) notices.push(notice);
+      if (shared) notices.push(() => noticeFor(db, batch, t, user, e, data));
       const campaignId = campaignOf(e, data);
       if (campaignId) campaignsChanged.add(campaignId);
     }
@@ -412,7 +406,19 @@ eventRoutes.get("/events", (c) => {
       html += String(<CampaignSignal campaignId={id} eventId={lastId} />);
       parts?.push(`campaign:${id}`);
     }
-    let counts: Uint8Array | null = null;
+    if (lastId <= cursor) return;
+    cursor = lastId;
+    // the update first: counts and notifications are messages of their own
+    // and need queries the update does not (an id-only frame still moves
+    // Last-Event-ID forward)
+    write(
+      parts
+        ? batch.once(
+          `frame:${cursor}:${parts.join("|")}`,
+          () => sseFrame(lastId, html),
+        )
+        : sseFrame(cursor, html),
+    );
     if (countsChanged) {
       // every viewer's counts in two queries per batch, not per viewer
       const viewers = batch.userIds.includes(user.id)
@@ -427,30 +433,12 @@ eventRoutes.get("/events", (c) => {
       );
       if (frame !== lastCounts) {
         lastCounts = frame;
-        counts = batch.once(
-          `counts-frame:${frame}`,
-          () => encoder.encode(frame),
-        );
+        write(batch.once(`counts-frame:${frame}`, () => encoder.encode(frame)));
       }
     }
-    if (lastId > cursor) {
-      cursor = lastId;
-      // an id-only frame still moves Last-Event-ID forward
-      const frameHtml = html;
-      const key = parts && `frame:${cursor}:${parts.join("|")}`;
-      const frame = key
-        ? batch.once(key, () => sseFrame(lastId, frameHtml))
-        : sseFrame(cursor, html);
-      // one write: viewers with the same frame and counts share the bytes
-      write(
-        !counts
-          ? frame
-          : key
-          ? batch.once(`${key}+${lastCounts}`, () =>
-            concatBytes(frame, counts!))
-          : concatBytes(frame, counts),
-      );
-      for (const n of notices) write(encoder.encode(noticeFrame(n)));
+    for (const make of notices) {
+      const n = await make();
+      if (n) write(encoder.encode(noticeFrame(n)));
     }
   };
 
