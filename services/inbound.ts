@@ -540,9 +540,12 @@ export async function applyStatusBatch(
       last: null as StatusReport | null,
     },
   ]));
-  const unknown = ids.filter((id) =>
-    !providers.some((p) => messageOf.has(keyOf(p, id)))
-  );
+  const unknown = [
+    ...new Set(
+      updates.filter((u) => !messageOf.has(keyOf(u.provider, u.providerId)))
+        .map((u) => u.providerId),
+    ),
+  ];
   // the report of a reaction we sent (F21): there is no message to move
   const reacted = new Set(
     unknown.length === 0 ? [] : (await execRaw(
