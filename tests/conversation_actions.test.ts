@@ -117,7 +117,7 @@ Deno.test("an agent assigns to herself, reassigns to a teammate and unassigns, a
     assert.equal(conv.assignee_id, w.ids.users.ana);
     const first = await row(w.t, "select id from activities order by id");
     await stream.expect(`id="act-${first.id}"`);
-    await stream.expect(`#conv-${w.carmen}`);
+    await stream.expect(`hx-swap="row"><li id="conv-${w.carmen}"`);
     // the open thread refetches its head (per user) rather than guessing it
     await stream.expect(`/conversations/${w.carmen}/head`);
 
@@ -580,7 +580,10 @@ Deno.test("closing as spam takes it out of the open and closed lists into the sp
     assert.equal(conv.spam, 1);
     assert.ok(conv.closed_at);
     assert.equal(conv.contact_spam, 1);
-    await stream.expect(new RegExp(`#conv-${w.john}`));
+    // the row moves to the spam list (static/app.js places it by data-list)
+    await stream.expect(
+      new RegExp(`<li id="conv-${w.john}"[^>]* data-list="${support}-spam"`),
+    );
     await stream.expect("closed this as spam");
 
     const inList = async (status: string) =>
