@@ -81,6 +81,18 @@ export async function appendEvents(
   );
 }
 
+/** A message's status or content changed: its thread bubble renders again. */
+export function messageUpdated(
+  m: { messageId: number; conversationId: number; inboxId: number },
+): NewEvent {
+  return {
+    kind: "message.updated",
+    inboxId: m.inboxId,
+    conversationId: m.conversationId,
+    messageId: m.messageId,
+  };
+}
+
 /** Appends one event. */
 export function appendEvent(tx: Conn, now: number, e: NewEvent) {
   return appendEvents(tx, now, [e]);

@@ -30,7 +30,7 @@ import {
 } from "../db/schema.ts";
 import { translator } from "../i18n/translate.ts";
 import type { Clock } from "./clock.ts";
-import { appendEvents, type NewEvent } from "./events.ts";
+import { appendEvents, messageUpdated, type NewEvent } from "./events.ts";
 import { enqueueSystemReply, previewOf } from "./messages.ts";
 import { linkRepliesToCampaigns } from "./campaign_links.ts";
 import {
@@ -596,12 +596,7 @@ export async function applyStatusBatch(
     await appendEvents(
       tx,
       now,
-      moved.map((m) => ({
-        kind: "message.updated",
-        inboxId: m.inboxId,
-        conversationId: m.conversationId,
-        messageId: m.id,
-      })),
+      moved.map((m) => messageUpdated({ ...m, messageId: m.id })),
     );
   }
   if (orphans.length) {

@@ -32,7 +32,7 @@ import {
 } from "../db/schema.ts";
 import type { Carriers } from "./carriers.ts";
 import type { Clock } from "./clock.ts";
-import { appendEvents } from "./events.ts";
+import { appendEvents, messageUpdated } from "./events.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { applyOrphanStatuses } from "./inbound.ts";
 import { type MediaStore, sniffContentType } from "./media_store.ts";
@@ -611,12 +611,7 @@ async function writeFailureTx(
     error: reason.slice(0, 300),
     errorCode: code,
   }).where(eq(messages.id, row.messageId));
-  await appendEvents(tx, now, [{
-    kind: "message.updated",
-    inboxId: row.inboxId,
-    conversationId: row.conversationId,
-    messageId: row.messageId,
-  }]);
+  await appendEvents(tx, now, [messageUpdated(row)]);
 }
 
 /** A message about to go out, with what sending it needs. */
@@ -726,15 +721,6 @@ async function recordSends(tx: Tx, now: number, batch: Sent[]) {
       WHERE id IN (${questionMarks(batch.length)})`,
     batch.map((s) => s.jobId),
   );
-  await appendEvents(
-    tx,
-    now,
-    batch.map((s) => ({
-      kind: "message.updated",
-      inboxId: s.inboxId,
-      conversationId: s.conversationId,
-      messageId: s.messageId,
-    })),
-  );
+  await appendEvents(tx, now, batch.map(messageUpdated));
   await applyOrphanStatuses(tx, now, batch);
 }
