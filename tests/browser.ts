@@ -70,3 +70,14 @@ export async function logIn(page: Page, url: string, email: string) {
     page.click("button[type=submit]"),
   ]);
 }
+
+/**
+ * Keeps a screenshot as one of the README's pictures, but only when asked
+ * (`UPDATE_SCREENSHOTS=1 deno task test`): a normal test run leaves the
+ * checkout as it found it.
+ */
+export async function keepScreenshot(png: Uint8Array, path: string) {
+  if (Deno.env.get("UPDATE_SCREENSHOTS") !== "1") return;
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.writeFile(path, png);
+}

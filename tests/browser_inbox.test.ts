@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { launchBrowser, logIn, serveApp } from "./browser.ts";
+import { keepScreenshot, launchBrowser, logIn, serveApp } from "./browser.ts";
 
 Deno.test("ana replies in a thread and luis sees it live in his thread and list", async () => {
   const served = await serveApp();
@@ -59,8 +59,7 @@ Deno.test("ana replies in a thread and luis sees it live in his thread and list"
     );
     assert.deepEqual(errors, []);
 
-    await Deno.mkdir("docs", { recursive: true });
-    await ana.screenshot({ path: "docs/screenshot-inbox.png" });
+    await keepScreenshot(await ana.screenshot(), "docs/screenshot-inbox.png");
   } finally {
     await browser.close();
     await served.stop();
