@@ -348,6 +348,10 @@ export const reactions = sqliteTable("reactions", {
   createdAt: integer("created_at").notNull(),
 }, (t) => [
   index("reactions_message_idx").on(t.messageId),
+  // looked up by provider id: a WhatsApp reaction's dedup (storedReactionIds)
+  // and delivery reports for ids with no message (inbound.ts); without it
+  // each lookup scans the table
+  index("reactions_provider_idx").on(t.providerId),
   uniqueIndex("reactions_message_user_emoji_uq").on(
     t.messageId,
     t.userId,

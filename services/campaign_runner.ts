@@ -16,7 +16,7 @@
  * outbox, so a pause or the evening's quiet hours take effect at once.
  */
 import { and, asc, eq, inArray, isNull, lte, or, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client.ts";
+import { type Db, execRaw, placeholders, type Tx } from "../db/client.ts";
 import {
   attachments,
   campaignRecipients,
@@ -45,7 +45,7 @@ import {
 import type { Clock } from "./clock.ts";
 import { appendEvents, type NewEvent } from "./events.ts";
 import { log } from "./log.ts";
-import { insertOutbound } from "./messages.ts";
+import { insertOutbounds } from "./messages.ts";
 import { nextSendableAt, recipientZone } from "./quiet_hours.ts";
 
 export interface CampaignRunnerOptions {
@@ -377,9 +377,13 @@ export class CampaignRunner {
       if (at > now) held.push({ id: r.id, at });
       else send.push(r);
     }
-    for (const h of held) {
-      await tx.update(campaignRecipients).set({ notBefore: h.at }).where(
-        eq(campaignRecipients.id, h.id),
+    if (held.length) {
+      await execRaw(
+        tx,
+        `WITH v(rid, at) AS (VALUES ${placeholders(held.length, 2)})
+          UPDATE campaign_recipients SET not_before = v.at
+          FROM v WHERE campaign_recipients.id = v.rid`,
+        held.flatMap((h) => [h.id, h.at]),
       );
     }
     if (skipped.length) await skipBlockedRecipients(tx, c);
@@ -433,24 +437,28 @@ export class CampaignRunner {
       const [author] = await tx.select({ name: users.name }).from(users).where(
         eq(users.id, c.createdBy),
       );
-      const queued: { id: number; messageId: number; contactId: number }[] = [];
-      for (const r of send) {
-        const contactId = r.contactId!;
-        const body = renderCampaignMessage(c.body, {
-          contactName: people.get(contactId)?.name ?? "",
-          agentName: author?.name ?? "",
-        }, messaged.has(contactId) ? null : footer);
-        const messageId = await insertOutbound(tx, now, {
-          conversationId: convOf.get(contactId)!.id,
+      // the whole batch in a fixed number of statements, whatever its size
+      const messageIds = await insertOutbounds(
+        tx,
+        now,
+        send.map((r) => ({
+          conversationId: convOf.get(r.contactId!)!.id,
           inboxId: c.inboxId,
-          body,
+          body: renderCampaignMessage(c.body, {
+            contactName: people.get(r.contactId!)?.name ?? "",
+            agentName: author?.name ?? "",
+          }, messaged.has(r.contactId!) ? null : footer),
           sentBy: c.createdBy,
           // unique per author: the database itself refuses a second
           // message for the same recipient
           clientKey: `campaign:${c.id}:${r.id}`,
-        });
-        queued.push({ id: r.id, messageId, contactId });
-      }
+        })),
+      );
+      const queued = send.map((r, i) => ({
+        id: r.id,
+        messageId: messageIds[i],
+        contactId: r.contactId!,
+      }));
       // the campaign's file: one attachment row per message, all naming
       // the one stored copy, in one statement
       const file = campaignFile(c);

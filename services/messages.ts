@@ -5,7 +5,13 @@
  */
 import { scheduleJobNow } from "./jobs.ts";
 import { and, eq } from "drizzle-orm";
-import { type Conn, type Db, execRaw, type Tx } from "../db/client.ts";
+import {
+  type Conn,
+  type Db,
+  execRaw,
+  placeholders,
+  type Tx,
+} from "../db/client.ts";
 import {
   conversations,
   messages,
@@ -257,6 +263,7 @@ export function filesPreview(
   return files.length === 1 ? `📎 ${files[0].filename}` : `📎 ×${files.length}`;
 }
 
+/** A queued outbound message, as insertOutbound stores it. */
 interface OutboundRow {
   conversationId: number;
   inboxId: number;
@@ -277,54 +284,112 @@ export async function insertOutbound(
   now: number,
   row: OutboundRow,
 ): Promise<number> {
-  // hand-written SQL: a campaign queues its messages through here, one by
-  // one, and building the statements cost more than running them
-  const [msg] = (await execRaw(
+  const [id] = await insertOutbounds(tx, now, [row]);
+  return id;
+}
+
+/**
+ * insertOutbound for many messages at once, in a fixed number of
+ * statements (a campaign queues a batch of recipients through here);
+ * returns the message ids in the order of `rows`. Several rows may share
+ * a conversation: it ends on the last of them, as one by one.
+ */
+export async function insertOutbounds(
+  tx: Tx,
+  now: number,
+  rows: OutboundRow[],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  // hand-written SQL: building the statements cost more than running them
+  const inserted = (await execRaw(
     tx,
     `INSERT INTO messages (conversation_id, direction, body, status, sent_by,
         client_key, created_at)
-      VALUES (?, 'out', ?, 'queued', ?, ?, ?) RETURNING id`,
-    [row.conversationId, row.body, row.sentBy, row.clientKey, now],
-  )).rows;
-  const id = Number(msg.id);
-  const [conv] = (await execRaw(
-    tx,
-    `UPDATE conversations SET last_message_at = ?, last_message_id = ?,
-        preview = ?
-      WHERE id = ? RETURNING number_id`,
-    [
+      VALUES ${placeholders(rows.length, 7)} RETURNING id`,
+    rows.flatMap((r) => [
+      r.conversationId,
+      "out",
+      r.body,
+      "queued",
+      r.sentBy,
+      r.clientKey,
       now,
-      id,
-      row.preview ?? previewOf(toPlainText(row.body)),
-      row.conversationId,
+    ]),
+  )).rows;
+  // RETURNING's order is not promised; rowids are handed out in the order
+  // the VALUES rows are inserted, so ascending ids are the rows' order
+  const ids = inserted.map((m) => Number(m.id)).sort((a, b) => a - b);
+  // the newest message of each conversation moves it to the top
+  const newest = new Map<number, { id: number; row: OutboundRow }>();
+  rows.forEach((row, i) => newest.set(row.conversationId, { id: ids[i], row }));
+  const tops = [...newest.entries()];
+  const convs = (await execRaw(
+    tx,
+    `WITH v(conversation_id, message_id, preview) AS (VALUES ${
+      placeholders(tops.length, 3)
+    })
+      UPDATE conversations SET last_message_at = ?,
+        last_message_id = v.message_id, preview = v.preview
+      FROM v WHERE conversations.id = v.conversation_id
+      RETURNING id, number_id`,
+    [
+      ...tops.flatMap(([conversationId, { id, row }]) => [
+        conversationId,
+        id,
+        row.preview ?? previewOf(toPlainText(row.body)),
+      ]),
+      now,
     ],
   )).rows;
+  const numberOf = new Map(
+    convs.map((c) => [Number(c.id), Number(c.number_id)]),
+  );
   await execRaw(
     tx,
     `INSERT INTO jobs (kind, ref_id, number_id, run_at, created_at)
-      VALUES ('send', ?, ?, ?, ?)`,
-    [id, conv.number_id, now, now],
+      VALUES ${placeholders(rows.length, 5)}`,
+    rows.flatMap((row, i) => [
+      "send",
+      ids[i],
+      numberOf.get(row.conversationId)!,
+      now,
+      now,
+    ]),
   );
-  if (row.sentBy !== null) {
+  // the author has read up to their own newest message
+  const reads = new Map<string, [number, number, number]>();
+  rows.forEach((row, i) => {
+    if (row.sentBy === null) return;
+    reads.set(`${row.sentBy}:${row.conversationId}`, [
+      row.sentBy,
+      row.conversationId,
+      ids[i],
+    ]);
+  });
+  if (reads.size) {
     await execRaw(
       tx,
       `INSERT INTO conversation_reads (user_id, conversation_id,
           last_read_message_id)
-        VALUES (?, ?, ?)
+        VALUES ${placeholders(reads.size, 3)}
         ON CONFLICT (user_id, conversation_id) DO UPDATE
           SET last_read_message_id = excluded.last_read_message_id,
             marked_unread = 0`,
-      [row.sentBy, row.conversationId, id],
+      [...reads.values()].flat(),
     );
   }
-  await appendEvents(tx, now, [{
-    kind: "message.created",
-    inboxId: row.inboxId,
-    conversationId: row.conversationId,
-    messageId: id,
-    payload: { by: row.sentBy },
-  }]);
-  return id;
+  await appendEvents(
+    tx,
+    now,
+    rows.map((row, i) => ({
+      kind: "message.created",
+      inboxId: row.inboxId,
+      conversationId: row.conversationId,
+      messageId: ids[i],
+      payload: { by: row.sentBy },
+    })),
+  );
+  return ids;
 }
 
 /**

@@ -69,6 +69,13 @@ async function draftWith(t: TestApp, user: User, list: string) {
   return { campaign, report };
 }
 
+/** A campaign on the Support line to these numbers, started with `body`. */
+async function startedWith(t: TestApp, user: User, list: string, body: string) {
+  const { campaign } = await draftWith(t, user, list);
+  await startCampaign(t.db, t.clock, user, campaign.id, message(body));
+  return campaign;
+}
+
 async function sentBodies(db: Db, campaignId: number) {
   const rs = await db.client.execute({
     sql: `select r.e164, m.body, m.status from campaign_recipients r
@@ -239,17 +246,11 @@ Deno.test("a contact's first message from the number says how to opt out; later 
   try {
     const ana = await userNamed(t, "ana");
     // Carmen has had a reply from the Support line; John only wrote to it
-    const { campaign } = await draftWith(
+    const campaign = await startedWith(
       t,
       ana,
       "+15551230001\n+15551230002",
-    );
-    await startCampaign(
-      t.db,
-      t.clock,
-      ana,
-      campaign.id,
-      message("Hi {{contact.first_name}}, we open on Sunday! — {{agent.name}}"),
+      "Hi {{contact.first_name}}, we open on Sunday! — {{agent.name}}",
     );
     await runner.runOnce();
     assert.deepEqual((await sentBodies(t.db, campaign.id)).map((s) => s.body), [
@@ -257,17 +258,15 @@ Deno.test("a contact's first message from the number says how to opt out; later 
       "Hi John, we open on Sunday! — Ana López\nReply STOP to opt out",
     ]);
 
-    const second = await draftWith(t, ana, "+15552000009");
-    await startCampaign(
-      t.db,
-      t.clock,
+    const second = await startedWith(
+      t,
       ana,
-      second.campaign.id,
-      message("Sale today. Text END to unsubscribe."),
+      "+15552000009",
+      "Sale today. Text END to unsubscribe.",
     );
     await runner.runOnce();
     assert.deepEqual(
-      (await sentBodies(t.db, second.campaign.id)).map((s) => s.body),
+      (await sentBodies(t.db, second.id)).map((s) => s.body),
       ["Sale today. Text END to unsubscribe."],
     );
   } finally {
@@ -774,6 +773,59 @@ Deno.test("without JavaScript the forms still work: an uploaded CSV shows its re
     assert.match(run, /<details class="confirm"><summary>Cancel campaign…/);
     assert.match(run, /Yes, cancel the campaign/);
   } finally {
+    await t.close();
+  }
+});
+
+Deno.test("a batch queues each recipient's message in their own conversation with its job and event, read by its author", async () => {
+  const t = await testApp();
+  const runner = testRunner(t);
+  try {
+    const ana = await userNamed(t, "ana");
+    // Carmen and John have conversations with the Support line; the third
+    // number is new
+    const campaign = await startedWith(
+      t,
+      ana,
+      "+15551230001\n+15551230002\n+15552000009",
+      "Hi {{contact.first_name}}, we open on Sunday!",
+    );
+    await runner.runOnce();
+    const rs = await t.db.client.execute({
+      sql: `select r.e164, m.id, m.body, c.last_message_id, c.preview,
+          c.number_id,
+          (select count(*) from jobs j where j.kind = 'send'
+            and j.ref_id = m.id and j.number_id = c.number_id) as jobs,
+          (select count(*) from events e where e.kind = 'message.created'
+            and e.message_id = m.id and e.conversation_id = c.id) as events,
+          (select last_read_message_id from conversation_reads cr
+            where cr.conversation_id = c.id and cr.user_id = ?) as read_up_to,
+          (select count(*) from conversation_unread u
+            where u.conversation_id = c.id and u.user_id = ?) as unread
+        from campaign_recipients r
+        join messages m on m.id = r.message_id
+        join conversations c on c.id = m.conversation_id
+        where r.campaign_id = ? order by r.id`,
+      args: [ana.id, ana.id, campaign.id],
+    });
+    assert.equal(rs.rows.length, 3);
+    const support = await numberId(t.db, "+15550100001");
+    for (const r of rs.rows) {
+      assert.equal(r.last_message_id, r.id, `${r.e164} moved to the top`);
+      assert.equal(r.preview, String(r.body).replace(/\s+/g, " "));
+      assert.equal(r.number_id, support);
+      assert.equal(r.jobs, 1);
+      assert.equal(r.events, 1);
+      assert.equal(r.read_up_to, r.id, "the author has read their message");
+      assert.equal(r.unread, 0);
+    }
+    assert.equal(
+      new Set(rs.rows.map((r) => r.last_message_id)).size,
+      3,
+      "three conversations",
+    );
+  } finally {
+    await runner.stop();
     await t.close();
   }
 });

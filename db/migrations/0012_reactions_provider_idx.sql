@@ -1,0 +1,1 @@
+CREATE INDEX `reactions_provider_idx` ON `reactions` (`provider_id`);
