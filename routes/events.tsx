@@ -42,10 +42,14 @@ import {
   chatUnreadFor,
   inboxCountsFor,
   viewerFlagsFor,
+  type ViewersOf,
 } from "../services/live_counts.ts";
 import { countsFrame } from "../views/unread_totals_update.tsx";
 import {
+  batchNotifyPrefs,
+  isBatchViewer,
   isTeamEvent,
+  mayNotify,
   type Notice,
   noticeFor,
   noticeFrame,
@@ -78,8 +82,8 @@ interface BatchData {
   messages: Map<number, ThreadMessage>;
   conversations: Map<number, ConversationSummary>;
   activities: Map<number, Activity>;
-  /** "user:conversation" pairs: who pinned / has unread what (per viewer) */
-  viewers: { pinned: Set<string>; unread: Set<string> };
+  /** per conversation: who pinned it / has it unread */
+  viewers: { pinned: ViewersOf; unread: ViewersOf };
   /** message id → campaign id, for the campaign pages' live progress */
   campaigns: Map<number, number>;
 }
@@ -91,10 +95,10 @@ interface ViewerFlags {
 }
 
 function flagsOf(data: BatchData, userId: number, e: StoredEvent): ViewerFlags {
-  const k = `${userId}:${e.conversationId ?? 0}`;
+  const c = e.conversationId ?? 0;
   return {
-    unread: data.viewers.unread.has(k),
-    pinned: data.viewers.pinned.has(k),
+    unread: data.viewers.unread.get(c)?.has(userId) ?? false,
+    pinned: data.viewers.pinned.get(c)?.has(userId) ?? false,
   };
 }
 
@@ -252,35 +256,59 @@ export function sseFrame(id: number, html: string): Uint8Array {
   );
 }
 
-/** Every viewer's unread counts, two queries per batch (not per viewer). */
-function viewerCounts(db: Db, batch: EventBatch, viewers: number[]) {
-  return Promise.all([
-    batch.once(
-      `counts:${viewers.length}`,
-      () => inboxCountsFor(db.orm, viewers),
-    ),
-    batch.once(
-      `chats:${viewers.length}`,
-      () => chatUnreadFor(db.orm, viewers),
-    ),
-  ]);
+/**
+ * Every viewer's unread counts, two queries per batch (not per viewer);
+ * `after` holds the queries back (see prefetch).
+ */
+function viewerCounts(
+  db: Db,
+  batch: EventBatch,
+  viewers: number[],
+  after: Promise<unknown> = Promise.resolve(),
+) {
+  return batch.once(
+    `counts:${viewers.length}`,
+    () =>
+      after.then(() =>
+        Promise.all([
+          inboxCountsFor(db.orm, viewers),
+          chatUnreadFor(db.orm, viewers),
+        ])
+      ),
+  );
+}
+
+/** Resolves once the event loop has had a turn (timers come after I/O). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /**
  * Starts what the batch's viewers will wait for: the rows its events refer
- * to and, if counts may change, everyone's counts. A failure reaches the
- * viewers who await it; none is left unhandled.
+ * to, then everyone's counts and notification preferences. The embedded
+ * database answers in the calling thread, so a query started before the
+ * updates are written holds every viewer's update back: the counts and
+ * preferences queries wait until the updates are written and the event
+ * loop has had a turn to send them. A failure reaches the viewers who
+ * await it; none is left unhandled.
  */
 function prefetch(db: Db, batch: EventBatch) {
   const started: Promise<unknown>[] = [];
+  let frames: Promise<unknown> = Promise.resolve();
   if (batch.events.some((e) => !isTeamEvent(e))) {
-    started.push(batch.once("data", () => loadBatchData(db, batch.events)));
+    frames = batch.once("data", () => loadBatchData(db, batch.events));
+    started.push(frames);
   }
+  const after = frames.catch(() => {}).then(nextTurn);
+  const viewers = batch.userIds;
   const counts = batch.events.some((e) =>
     changesCounts(e) || (isTeamEvent(e) && e.chatId !== null)
   );
-  if (counts && batch.userIds.length > 0) {
-    started.push(viewerCounts(db, batch, batch.userIds));
+  if (counts && viewers.length > 0) {
+    started.push(viewerCounts(db, batch, viewers, after));
+  }
+  if (batch.events.some(mayNotify) && viewers.length > 0) {
+    started.push(batchNotifyPrefs(db, batch, viewers, after));
   }
   for (const p of started) p.catch(() => {});
 }
@@ -311,7 +339,9 @@ eventRoutes.get("/events", (c) => {
 
   const enqueue = (work: () => Promise<void>) => {
     chain = chain.then(() => sub.closed ? undefined : work()).catch((err) => {
-      log("error", "live stream failed", { error: err });
+      // a stream already gone has no one to fail for: its counts may have
+      // been queued behind its update while the app shut down
+      if (!sub.closed) log("error", "live stream failed", { error: err });
       close();
     });
   };
@@ -366,7 +396,7 @@ eventRoutes.get("/events", (c) => {
           parts = null;
         }
         countsChanged ||= e.chatId !== null;
-        if (shared) {
+        if (shared && mayNotify(e)) {
           notices.push(() =>
             noticeFor(db, batch, t, user, e, {
               messages: new Map(),
@@ -398,7 +428,9 @@ eventRoutes.get("/events", (c) => {
         parts?.push(key);
       }
       countsChanged ||= changesCounts(e);
-      if (shared) notices.push(() => noticeFor(db, batch, t, user, e, data));
+      if (shared && mayNotify(e)) {
+        notices.push(() => noticeFor(db, batch, t, user, e, data));
+      }
       const campaignId = campaignOf(e, data);
       if (campaignId) campaignsChanged.add(campaignId);
     }
@@ -421,9 +453,7 @@ eventRoutes.get("/events", (c) => {
     );
     if (countsChanged) {
       // every viewer's counts in two queries per batch, not per viewer
-      const viewers = batch.userIds.includes(user.id)
-        ? batch.userIds
-        : [user.id];
+      const viewers = isBatchViewer(batch, user.id) ? batch.userIds : [user.id];
       const [inboxCounts, chatCounts] = await viewerCounts(db, batch, viewers);
       // a few bytes of numbers (static/app.js writes the labels), and only
       // when they differ from what this stream sent last

@@ -22,6 +22,7 @@ import type { StoredEvent } from "../services/events.ts";
 import { previewOf } from "../services/messages.ts";
 import {
   assigneesOf,
+  type InboxNotifyPref,
   mentions,
   wantsNotice,
 } from "../services/notifications.ts";
@@ -50,8 +51,39 @@ export function isTeamEvent(e: StoredEvent): boolean {
 // deno-lint-ignore no-explicit-any
 type Payload = Record<string, any>;
 
+// parsed once per event, not once per viewer
+const payloads = new WeakMap<StoredEvent, Payload>();
 function payloadOf(e: StoredEvent): Payload {
-  return JSON.parse(e.payload) as Payload;
+  let p = payloads.get(e);
+  if (!p) payloads.set(e, p = JSON.parse(e.payload) as Payload);
+  return p;
+}
+
+/** Is this viewer one of those the batch went to (a Set, built once)? */
+export function isBatchViewer(batch: EventBatch, userId: number): boolean {
+  return batch.once("viewer-set", () => new Set(batch.userIds)).has(userId);
+}
+
+/**
+ * Every viewer's notification preferences, one query per batch; `after`
+ * holds the query back (routes/events.tsx: until the updates are out).
+ */
+export function batchNotifyPrefs(
+  db: Db,
+  batch: EventBatch,
+  viewers: number[],
+  after: Promise<unknown> = Promise.resolve(),
+): Promise<Map<number, Map<number, InboxNotifyPref>>> {
+  return batch.once(
+    `team:prefs:${viewers.length}`,
+    () => after.then(() => notifyPrefsFor(db.orm, viewers)),
+  );
+}
+
+/** Can this event become a browser notification for anyone? */
+export function mayNotify(e: StoredEvent): boolean {
+  return e.kind === "message.created" || e.kind === "conversation.updated" ||
+    e.kind === "chat.message";
 }
 
 /** The batch's chat messages, loaded once for every viewer. */
@@ -189,12 +221,9 @@ export async function noticeFor(
   if (p.by === user.id) return null;
   // every viewer's preferences in one query per batch
   const prefs = async () => {
-    const viewers = batch.userIds.includes(user.id) ? batch.userIds : [user.id];
-    const all = await batch.once(
-      `team:prefs:${viewers.length}`,
-      () => notifyPrefsFor(db.orm, viewers),
-    );
-    return all.get(user.id) ?? new Map();
+    const viewers = isBatchViewer(batch, user.id) ? batch.userIds : [user.id];
+    const all = await batchNotifyPrefs(db, batch, viewers);
+    return all.get(user.id) ?? new Map<number, InboxNotifyPref>();
   };
   // the batch's conversations' assignees now, one query for every viewer
   const assignees = () =>
@@ -212,9 +241,12 @@ export async function noticeFor(
     if (!msg || !conv || msg.direction !== "in") return null;
     const pref = (await prefs()).get(e.inboxId);
     if (!pref) return null;
+    // only what the viewer's level asks about is worked out
     const about = {
-      assignedToViewer: (await assignees()).get(conv.id) === user.id,
-      mentionsViewer: mentions(msg.body, user.name),
+      assignedToViewer: pref.level === "assigned" &&
+        (await assignees()).get(conv.id) === user.id,
+      mentionsViewer: pref.level === "mentions" &&
+        mentions(msg.body, user.name),
     };
     if (!wantsNotice(pref, pref.kind, about)) return null;
     return {

@@ -130,16 +130,20 @@ export async function notifyPrefsFor(
   return out;
 }
 
+/** Per conversation, the viewers it holds something for. */
+export type ViewersOf = Map<number, Set<number>>;
+
 /**
- * Which of the conversations `ids` each user has pinned or has unread, as
- * "user:conversation" keys (two queries, a row per conversation).
+ * Which of the conversations `ids` each user has pinned or has unread, per
+ * conversation (two queries, a row per conversation): the live stream
+ * looks a viewer up by number, building no key per viewer.
  */
 export async function viewerFlagsFor(
   conn: Conn,
   ids: number[],
-): Promise<{ pinned: Set<string>; unread: Set<string> }> {
-  const pinned = new Set<string>();
-  const unread = new Set<string>();
+): Promise<{ pinned: ViewersOf; unread: ViewersOf }> {
+  const pinned: ViewersOf = new Map();
+  const unread: ViewersOf = new Map();
   if (ids.length === 0) return { pinned, unread };
   const list = JSON.stringify(ids);
   const [p, u] = await Promise.all([
@@ -153,11 +157,12 @@ export async function viewerFlagsFor(
       WHERE conversation_id IN (SELECT value FROM json_each(${list}))
       GROUP BY conversation_id`),
   ]);
-  for (const r of p) {
-    eachViewer(r.users, (user) => pinned.add(`${user}:${r.c}`));
-  }
-  for (const r of u) {
-    eachViewer(r.users, (user) => unread.add(`${user}:${r.c}`));
+  for (const [rows, out] of [[p, pinned], [u, unread]] as const) {
+    for (const r of rows) {
+      const users = new Set<number>();
+      eachViewer(r.users, (user) => users.add(user));
+      out.set(r.c, users);
+    }
   }
   return { pinned, unread };
 }

@@ -91,16 +91,31 @@ export async function setNotifyPref(
  * a word ("Hi Ana, …")? Customers name the agent they talked to.
  */
 export function mentions(body: string, name: string): boolean {
+  return mentionPattern(name)?.test(body) ?? false;
+}
+
+// a live message is checked against every viewer's name: compiling a
+// unicode pattern per viewer per message cost more than the rest of the
+// fan-out (~18 ms for 1,000 viewers)
+const patterns = new Map<string, RegExp | null>();
+const PATTERN_CACHE_MAX = 10_000;
+
+function mentionPattern(name: string): RegExp | null {
+  let re = patterns.get(name);
+  if (re !== undefined) return re;
   const parts = name.trim().split(/\s+/).filter(Boolean);
-  if (parts.length === 0) return false;
+  if (parts.length === 0) return null;
   const handles = [parts[0], parts.join("")].map((h) =>
     h.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
   );
   const word = "[\\p{L}\\p{N}_]";
-  return new RegExp(
+  re = new RegExp(
     `(^|(?!${word})[^@])@?(${handles.join("|")})(?!${word})`,
     "iu",
-  ).test(body);
+  );
+  if (patterns.size >= PATTERN_CACHE_MAX) patterns.clear();
+  patterns.set(name, re);
+  return re;
 }
 
 /** What the viewer's preference says about one inbox event. */
