@@ -3,7 +3,7 @@
  * here; an inbox or conversation the user does not belong to is NotFound.
  */
 import { and, eq } from "drizzle-orm";
-import type { Conn } from "../db/client.ts";
+import { type Conn, execRaw } from "../db/client.ts";
 import { conversations, inboxes, inboxMembers } from "../db/schema.ts";
 import { NotFound } from "./errors.ts";
 import type { User } from "./users.ts";
@@ -17,16 +17,27 @@ export async function requireInbox(
   user: User,
   inboxId: number,
 ): Promise<Inbox> {
-  const [row] = await conn.select({ inbox: inboxes }).from(inboxes)
-    .innerJoin(
-      inboxMembers,
-      and(
-        eq(inboxMembers.inboxId, inboxes.id),
-        eq(inboxMembers.userId, user.id),
-      ),
-    ).where(eq(inboxes.id, inboxId));
+  // every list read checks this first: hand-written, no query building
+  const { rows: [row] } = await execRaw(
+    conn,
+    `select i.id, i.name, i.kind, i.owner_user_id, i.assignment_mode,
+        i.allow_move, i.help_text, i.created_at
+      from inboxes i join inbox_members m
+        on m.inbox_id = i.id and m.user_id = ?
+      where i.id = ?`,
+    [user.id, inboxId],
+  );
   if (!row) throw new NotFound("No such inbox");
-  return row.inbox;
+  return {
+    id: Number(row.id),
+    name: String(row.name),
+    kind: row.kind as Inbox["kind"],
+    ownerUserId: row.owner_user_id === null ? null : Number(row.owner_user_id),
+    assignmentMode: Number(row.assignment_mode) !== 0,
+    allowMove: Number(row.allow_move) !== 0,
+    helpText: String(row.help_text),
+    createdAt: Number(row.created_at),
+  };
 }
 
 /** The conversation, if the user is a member of its inbox. */

@@ -6,16 +6,8 @@
  */
 import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
-import type { Conn } from "../db/client.ts";
-import {
-  conversations,
-  conversationTags,
-  inboxMembers,
-  phoneNumbers,
-  pins,
-  tags,
-  users,
-} from "../db/schema.ts";
+import { type Conn, execRaw } from "../db/client.ts";
+import { conversations, conversationTags, pins } from "../db/schema.ts";
 import { conversationUnread } from "../db/trigger_tables.ts";
 import { requireInbox } from "./access.ts";
 import {
@@ -414,19 +406,22 @@ export async function listFacets(
   conn: Conn,
   inboxId: number,
 ): Promise<ListFacets> {
-  const [row] = await conn.all<{ t: string; n: string; m: string }>(sql`select
-    (select json_group_array(json_array(${tags.id}, ${tags.name})
-        order by ${tags.name})
-      from ${tags} where ${tags.inboxId} = ${inboxId}) as t,
-    (select json_group_array(json_array(${phoneNumbers.id},
-        ${phoneNumbers.e164}, ${phoneNumbers.label}, ${phoneNumbers.channel})
-        order by ${phoneNumbers.e164})
-      from ${phoneNumbers} where ${phoneNumbers.inboxId} = ${inboxId}) as n,
-    (select json_group_array(json_array(${users.id}, ${users.name})
-        order by ${users.name})
-      from ${users} join ${inboxMembers} on ${inboxMembers.userId} = ${users.id}
-      where ${inboxMembers.inboxId} = ${inboxId}) as m`);
-  const parse = <T>(v: string) => JSON.parse(v) as T[];
+  // hand-written: every page reads it, and drizzle's building of the
+  // statement cost more than running it
+  const { rows: [row] } = await execRaw(
+    conn,
+    `select
+      (select json_group_array(json_array(id, name) order by name)
+        from tags where inbox_id = ?1) as t,
+      (select json_group_array(json_array(id, e164, label, channel)
+          order by e164)
+        from phone_numbers where inbox_id = ?1) as n,
+      (select json_group_array(json_array(u.id, u.name) order by u.name)
+        from users u join inbox_members m on m.user_id = u.id
+        where m.inbox_id = ?1) as m`,
+    [inboxId],
+  );
+  const parse = <T>(v: unknown) => JSON.parse(String(v)) as T[];
   return {
     tags: parse<[number, string]>(row.t).map(([id, name]) => ({ id, name })),
     numbers: parse<[number, string, string, string]>(row.n).map((

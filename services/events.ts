@@ -2,7 +2,7 @@
  * The events log: every change a browser must see is appended here, in the
  * same transaction as the change. GET /events replays and streams it.
  */
-import { and, asc, eq, gt, inArray, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, or } from "drizzle-orm";
 import { type Conn, execRaw, placeholders } from "../db/client.ts";
 import { chatMembers, events, inboxMembers } from "../db/schema.ts";
 
@@ -100,11 +100,12 @@ export function appendEvent(tx: Conn, now: number, e: NewEvent) {
 
 /** The newest event id (0 when there is none). */
 export async function latestEventId(conn: Conn): Promise<number> {
-  const [row] = await conn.select({
-    id: sql<number>`coalesce(max(${events.id}), 0)`,
-  })
-    .from(events);
-  return row?.id ?? 0;
+  // every page and stream start asks: hand-written, no query building
+  const { rows } = await execRaw(
+    conn,
+    "select coalesce(max(id), 0) as id from events",
+  );
+  return Number(rows[0]?.id ?? 0);
 }
 
 /** Events after `afterId` in id order, all of them (the bus filters). */
