@@ -1,6 +1,6 @@
 /** Attachments as threads show them, and who may download them. */
-import { and, asc, eq, inArray } from "drizzle-orm";
-import type { Conn } from "../db/client.ts";
+import { and, eq } from "drizzle-orm";
+import { type Conn, execRaw } from "../db/client.ts";
 import {
   attachments,
   conversations,
@@ -89,18 +89,25 @@ export async function attachmentsFor(
   messageIds: number[],
 ): Promise<Map<number, AttachmentView[]>> {
   if (messageIds.length === 0) return new Map();
-  const rows = await conn.select({
-    id: attachments.id,
-    messageId: attachments.messageId,
-    state: attachments.state,
-    contentType: attachments.contentType,
-    size: attachments.size,
-    filename: attachments.filename,
-    isVoiceNote: attachments.isVoiceNote,
-    thumbnailKey: attachments.thumbnailKey,
-  }).from(attachments).where(inArray(attachments.messageId, messageIds))
-    .orderBy(asc(attachments.id));
-  return groupByMessage(rows);
+  // hand-written: the live stream asks for every message it shows
+  const { rows } = await execRaw(
+    conn,
+    `SELECT id, message_id, state, content_type, size, filename,
+      is_voice_note, thumbnail_key
+    FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
+    ORDER BY id`,
+    [JSON.stringify(messageIds)],
+  );
+  return groupByMessage(rows.map((r) => ({
+    id: Number(r.id),
+    messageId: Number(r.message_id),
+    state: r.state as AttachmentView["state"],
+    contentType: r.content_type === null ? null : String(r.content_type),
+    size: r.size === null ? null : Number(r.size),
+    filename: String(r.filename),
+    isVoiceNote: Boolean(r.is_voice_note),
+    thumbnailKey: r.thumbnail_key === null ? null : String(r.thumbnail_key),
+  })));
 }
 
 /** A stored attachment the user may download (a member of its inbox). */

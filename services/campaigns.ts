@@ -9,8 +9,8 @@
  * campaign_progress.ts): the runner writes `queued` and the message id,
  * and from then on the outbox and the delivery reports move the message.
  */
-import { and, asc, desc, eq, inArray, isNotNull, or, sql } from "drizzle-orm";
-import type { Conn, Db, Tx } from "../db/client.ts";
+import { and, asc, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { type Conn, type Db, execRaw, type Tx } from "../db/client.ts";
 import {
   campaignRecipients,
   campaigns,
@@ -587,14 +587,14 @@ export async function campaignIdsOfMessages(
 ): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (messageIds.length === 0) return out;
-  const rows = await conn.select({
-    messageId: campaignRecipients.messageId,
-    campaignId: campaignRecipients.campaignId,
-  }).from(campaignRecipients).where(and(
-    isNotNull(campaignRecipients.messageId),
-    inArray(campaignRecipients.messageId, messageIds),
-  ));
-  for (const r of rows) out.set(r.messageId!, r.campaignId);
+  // hand-written: the live stream asks once per message it shows
+  const { rows } = await execRaw(
+    conn,
+    `SELECT message_id, campaign_id FROM campaign_recipients
+    WHERE message_id IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(messageIds)],
+  );
+  for (const r of rows) out.set(Number(r.message_id), Number(r.campaign_id));
   return out;
 }
 

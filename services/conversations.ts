@@ -1,7 +1,7 @@
 /** Conversation lists, threads and per-user read state. */
-import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, type Placeholder, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import type { Conn, Db } from "../db/client.ts";
+import { type Conn, type Db, execRaw } from "../db/client.ts";
 import {
   contacts,
   conversationReads,
@@ -91,7 +91,7 @@ const assignee = alias(users, "assignee");
  * libSQL client spends about a microsecond on each cell it turns into a JS
  * value, and at 17 cells a row that was most of a list page's query time.
  */
-function summaryColumn(userId: number) {
+function summaryColumn(userId: number | Placeholder) {
   const c = conversations;
   // a handful per row, through the (conversation_id, tag_id) primary key
   const tagList = sql`(select json_group_array(json_object('id', t.id,
@@ -137,7 +137,7 @@ function parseSummary(v: unknown): ConversationSummary {
  * The select behind every list row (one `summary` column);
  * services/conversation_list.ts adds filters.
  */
-export function summaryQuery(conn: Conn, userId: number) {
+export function summaryQuery(conn: Conn, userId: number | Placeholder) {
   return conn.select({ summary: summaryColumn(userId) }).from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .innerJoin(phoneNumbers, eq(phoneNumbers.id, conversations.numberId))
@@ -183,11 +183,30 @@ export async function conversationSummaries(
   ids: number[],
 ): Promise<Map<number, ConversationSummary>> {
   if (ids.length === 0) return new Map();
+  let query = summaryStatements.get(conn);
+  if (!query) summaryStatements.set(conn, query = prepareSummaries(conn));
   const rows = summariesOf(
-    await summaryQuery(conn, userId).where(inArray(conversations.id, ids)),
+    await query.all({ userId, ids: JSON.stringify(ids) }),
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
+
+/**
+ * Summaries by id as a statement built once per connection: the live
+ * stream reads them for every message, and building this statement cost
+ * more than running it.
+ */
+function prepareSummaries(conn: Conn) {
+  return summaryQuery(conn, sql.placeholder("userId")).where(
+    sql`${conversations.id} IN (SELECT value FROM json_each(${
+      sql.placeholder("ids")
+    }))`,
+  ).prepare();
+}
+const summaryStatements = new WeakMap<
+  Conn,
+  ReturnType<typeof prepareSummaries>
+>();
 
 export interface ThreadMessage {
   attachments?: AttachmentView[];
@@ -227,17 +246,45 @@ export async function listMessages(
   return await withAttachments(conn, rows.reverse());
 }
 
-/** Messages by id, for rendering events. */
+/**
+ * Messages by id, for rendering events: hand-written, since the live stream
+ * reads one per inbound message before any viewer has it, and building the
+ * drizzle statements cost more than running them.
+ */
 export async function messagesById(
   conn: Conn,
   ids: number[],
 ): Promise<Map<number, ThreadMessage>> {
   if (ids.length === 0) return new Map();
-  const rows = await conn.select(messageColumns).from(messages)
-    .leftJoin(users, eq(users.id, messages.sentBy))
-    .where(inArray(messages.id, ids));
-  await withAttachments(conn, rows);
-  return new Map(rows.map((r) => [r.id, r]));
+  const [{ rows }, files, reactions] = await Promise.all([
+    execRaw(
+      conn,
+      `SELECT m.id, m.conversation_id, m.direction, m.body, m.status, m.error,
+        u.name AS sender_name, m.created_at
+      FROM messages m LEFT JOIN users u ON u.id = m.sent_by
+      WHERE m.id IN (SELECT value FROM json_each(?))`,
+      [JSON.stringify(ids)],
+    ),
+    attachmentsFor(conn, ids),
+    reactionsFor(conn, ids),
+  ]);
+  const out = new Map<number, ThreadMessage>();
+  for (const r of rows) {
+    const id = Number(r.id);
+    out.set(id, {
+      id,
+      conversationId: Number(r.conversation_id),
+      direction: r.direction as ThreadMessage["direction"],
+      body: String(r.body),
+      status: String(r.status),
+      error: r.error === null ? null : String(r.error),
+      senderName: r.sender_name === null ? null : String(r.sender_name),
+      createdAt: Number(r.created_at),
+      attachments: files.get(id) ?? [],
+      reactions: reactions.get(id) ?? [],
+    });
+  }
+  return out;
 }
 
 export interface Thread {

@@ -6,7 +6,7 @@
  * queries for one customer's text.
  */
 import { sql } from "drizzle-orm";
-import type { Conn } from "../db/client.ts";
+import { type Conn, execRaw } from "../db/client.ts";
 import type { InboxSummary } from "./conversations.ts";
 import { UNREAD_COUNT_CAP } from "./conversations.ts";
 import {
@@ -145,23 +145,31 @@ export async function viewerFlagsFor(
   const pinned: ViewersOf = new Map();
   const unread: ViewersOf = new Map();
   if (ids.length === 0) return { pinned, unread };
-  const list = JSON.stringify(ids);
+  // hand-written: the live stream asks once per message, before any
+  // viewer has it
+  const list = [JSON.stringify(ids)];
   const [p, u] = await Promise.all([
-    conn.all<{ c: number; users: string }>(sql`SELECT conversation_id AS c,
-        group_concat(user_id) AS users
-      FROM pins WHERE conversation_id IN (SELECT value FROM json_each(${list}))
-      GROUP BY conversation_id`),
-    conn.all<{ c: number; users: string }>(sql`SELECT conversation_id AS c,
-        group_concat(user_id) AS users
+    execRaw(
+      conn,
+      `SELECT conversation_id AS c, group_concat(user_id) AS users
+      FROM pins WHERE conversation_id IN (SELECT value FROM json_each(?))
+      GROUP BY conversation_id`,
+      list,
+    ),
+    execRaw(
+      conn,
+      `SELECT conversation_id AS c, group_concat(user_id) AS users
       FROM conversation_unread
-      WHERE conversation_id IN (SELECT value FROM json_each(${list}))
-      GROUP BY conversation_id`),
+      WHERE conversation_id IN (SELECT value FROM json_each(?))
+      GROUP BY conversation_id`,
+      list,
+    ),
   ]);
-  for (const [rows, out] of [[p, pinned], [u, unread]] as const) {
+  for (const [{ rows }, out] of [[p, pinned], [u, unread]] as const) {
     for (const r of rows) {
       const users = new Set<number>();
-      eachViewer(r.users, (user) => users.add(user));
-      out.set(r.c, users);
+      eachViewer(String(r.users), (user) => users.add(user));
+      out.set(Number(r.c), users);
     }
   }
   return { pinned, unread };

@@ -7,10 +7,10 @@
  * Android "Liked “…”" tapbacks — land on the message they refer to.
  */
 import { scheduleJobNow } from "./jobs.ts";
-import { and, desc, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { InboundMessage } from "../carriers/types.ts";
-import type { Conn, Db, Tx } from "../db/client.ts";
-import { messages, phoneNumbers, reactions, users } from "../db/schema.ts";
+import { type Conn, type Db, execRaw, type Tx } from "../db/client.ts";
+import { messages, phoneNumbers, reactions } from "../db/schema.ts";
 import { requireConversation } from "./access.ts";
 import type { Clock } from "./clock.ts";
 import { Invalid, NotFound } from "./errors.ts";
@@ -48,27 +48,28 @@ export async function reactionsFor(
 ): Promise<Map<number, ReactionView[]>> {
   const out = new Map<number, ReactionView[]>();
   if (messageIds.length === 0) return out;
-  const rows = await conn.select({
-    messageId: reactions.messageId,
-    emoji: reactions.emoji,
-    userId: reactions.userId,
-    name: users.name,
-  }).from(reactions).leftJoin(users, eq(users.id, reactions.userId))
-    .where(and(
-      inArray(reactions.messageId, messageIds),
-      sql`${reactions.emoji} <> ''`,
-    )).orderBy(reactions.id);
+  // hand-written: the live stream asks for every message it shows
+  const { rows } = await execRaw(
+    conn,
+    `SELECT r.message_id, r.emoji, r.user_id, u.name
+    FROM reactions r LEFT JOIN users u ON u.id = r.user_id
+    WHERE r.message_id IN (SELECT value FROM json_each(?)) AND r.emoji <> ''
+    ORDER BY r.id`,
+    [JSON.stringify(messageIds)],
+  );
   for (const r of rows) {
-    const list = out.get(r.messageId) ?? [];
-    let v = list.find((x) => x.emoji === r.emoji);
+    const messageId = Number(r.message_id);
+    const emoji = String(r.emoji);
+    const list = out.get(messageId) ?? [];
+    let v = list.find((x) => x.emoji === emoji);
     if (!v) {
-      v = { emoji: r.emoji, count: 0, names: [], customer: false };
+      v = { emoji, count: 0, names: [], customer: false };
       list.push(v);
     }
     v.count++;
-    if (r.userId === null) v.customer = true;
-    else if (r.name) v.names.push(r.name);
-    out.set(r.messageId, list);
+    if (r.user_id === null) v.customer = true;
+    else if (r.name) v.names.push(String(r.name));
+    out.set(messageId, list);
   }
   return out;
 }
