@@ -19,14 +19,13 @@ import type { FullThread } from "../services/thread_details.ts";
 import { DomainError, NotFound } from "../services/errors.ts";
 import { latestEventId } from "../services/events.ts";
 import { MAX_SEARCH_LENGTH } from "../services/search.ts";
-import { showsTags } from "../services/tags.ts";
 import {
   ConversationItems,
   ListBody,
   ListPane,
 } from "../views/conversation_list.tsx";
 import { InboxPage } from "../views/inbox_page.tsx";
-import { teamOverview } from "../services/team_overview.ts";
+import { inboxScreen } from "../services/inbox_screen.ts";
 import { listUrl } from "../views/list_filters.tsx";
 import {
   type AppEnv,
@@ -140,9 +139,17 @@ export async function renderInboxPage(
   const user = currentUser(c);
   const filters = opts.filters ?? { ...DEFAULT_FILTERS, status };
   const conn = c.get("deps").db.orm;
-  const list = await loadList(c, inboxId, { filters, cursor: opts.cursor });
-  const showTags = await showsTags(conn, user.id);
-  const team = await teamOverview(conn, user, inboxId);
+  // the event cursor, filter choices, preference and team in one read,
+  // before the list (anything later reaches the page by SSE)
+  const { asOf, facets, showTags, team } = await inboxScreen(
+    conn,
+    user,
+    inboxId,
+  );
+  const page = await listConversations(conn, user, inboxId, filters, {
+    cursor: opts.cursor,
+  });
+  const list = { filters, page, asOf, facets };
   return c.html(
     <InboxPage
       t={c.get("t")}

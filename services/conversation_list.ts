@@ -398,35 +398,51 @@ export interface ListFacets {
 }
 
 /**
+ * The filter form's choices as three JSON columns, for listFacets or a
+ * larger statement (services/inbox_screen.ts). Parameter ?2 is the inbox
+ * (?1, the user, where the larger statement needs one).
+ */
+export const FACET_COLUMNS = `
+  (select json_group_array(json_array(id, name) order by name)
+    from tags where inbox_id = ?2) as facet_tags,
+  (select json_group_array(json_array(id, e164, label, channel)
+      order by e164)
+    from phone_numbers where inbox_id = ?2) as facet_numbers,
+  (select json_group_array(json_array(u.id, u.name) order by u.name)
+    from users u join inbox_members m on m.user_id = u.id
+    where m.inbox_id = ?2) as facet_members`;
+
+/** The facets out of a row holding FACET_COLUMNS. */
+export function facetsOf(row: Record<string, unknown>): ListFacets {
+  const parse = <T>(v: unknown) => JSON.parse(String(v)) as T[];
+  return {
+    tags: parse<[number, string]>(row.facet_tags).map(([id, name]) => ({
+      id,
+      name,
+    })),
+    numbers: parse<[number, string, string, string]>(row.facet_numbers).map((
+      [id, e164, label, channel],
+    ) => ({ id, e164, label, channel })),
+    members: parse<[number, string]>(row.facet_members).map(([id, name]) => ({
+      id,
+      name,
+    })),
+  };
+}
+
+/**
  * What the filter form offers for this inbox: its tags, numbers, members.
- * One statement, each list a JSON array: a page reads a dozen things, and
- * each statement has a fixed cost in the client larger than these lookups.
+ * One hand-written statement, each list a JSON array: a page reads a dozen
+ * things, and each statement has a fixed cost in the client and drizzle
+ * larger than these lookups.
  */
 export async function listFacets(
   conn: Conn,
   inboxId: number,
 ): Promise<ListFacets> {
-  // hand-written: every page reads it, and drizzle's building of the
-  // statement cost more than running it
-  const { rows: [row] } = await execRaw(
-    conn,
-    `select
-      (select json_group_array(json_array(id, name) order by name)
-        from tags where inbox_id = ?1) as t,
-      (select json_group_array(json_array(id, e164, label, channel)
-          order by e164)
-        from phone_numbers where inbox_id = ?1) as n,
-      (select json_group_array(json_array(u.id, u.name) order by u.name)
-        from users u join inbox_members m on m.user_id = u.id
-        where m.inbox_id = ?1) as m`,
-    [inboxId],
-  );
-  const parse = <T>(v: unknown) => JSON.parse(String(v)) as T[];
-  return {
-    tags: parse<[number, string]>(row.t).map(([id, name]) => ({ id, name })),
-    numbers: parse<[number, string, string, string]>(row.n).map((
-      [id, e164, label, channel],
-    ) => ({ id, e164, label, channel })),
-    members: parse<[number, string]>(row.m).map(([id, name]) => ({ id, name })),
-  };
+  const { rows: [row] } = await execRaw(conn, `select ${FACET_COLUMNS}`, [
+    null,
+    inboxId,
+  ]);
+  return facetsOf(row);
 }

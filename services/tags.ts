@@ -5,7 +5,7 @@
  * whether their list shows tags.
  */
 import { and, eq, inArray } from "drizzle-orm";
-import { type Conn, type Db, execRaw, type Tx } from "../db/client.ts";
+import type { Conn, Db, Tx } from "../db/client.ts";
 import { conversationTags, tags, userPrefs } from "../db/schema.ts";
 import { requireConversation, requireInbox } from "./access.ts";
 import type { Clock } from "./clock.ts";
@@ -268,17 +268,6 @@ export async function removeTag(
       color: tag.color,
     });
   });
-}
-
-/** Does this user want tags in their conversation list? (default: yes) */
-export async function showsTags(conn: Conn, userId: number): Promise<boolean> {
-  // read on every inbox page: hand-written, no query building
-  const { rows } = await execRaw(
-    conn,
-    "select show_tags from user_prefs where user_id = ?",
-    [userId],
-  );
-  return rows.length === 0 || Number(rows[0].show_tags) !== 0;
 }
 
 /** Saves the user's "show tags" preference. */

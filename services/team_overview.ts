@@ -4,7 +4,7 @@
  * team with presence and queue, and the user's personal numbers for the
  * channel selector. One call, reading each of those once.
  */
-import { type Conn, execRaw } from "../db/client.ts";
+import type { Conn } from "../db/client.ts";
 import { type InboxSummary, UNREAD_COUNT_CAP } from "./conversations.ts";
 import { NotFound } from "./errors.ts";
 import { totalsOf, type UnreadTotals } from "./notifications.ts";
@@ -22,11 +22,14 @@ export interface TeamOverview {
   numbers: ChannelNumber[];
 }
 
-// The same reads as listInboxes, unreadChatCount and teammatesOf, in one
-// hand-written statement: every page shows them, and each statement costs
-// more in the client and drizzle than in SQLite. Members only of a shared
-// inbox the user belongs to.
-const OVERVIEW_SQL = `select
+/**
+ * The same reads as listInboxes, unreadChatCount and teammatesOf, as three
+ * columns of one hand-written statement (services/inbox_screen.ts): every
+ * page shows them, and each statement costs more in the client and drizzle
+ * than in SQLite. ?1 is the user, ?2 the open inbox; members only of a
+ * shared inbox the user belongs to.
+ */
+export const OVERVIEW_COLUMNS = `
   (select json_group_array(json_array(id, name, kind, unread)
       order by name, id)
     from (select i.id, i.name, i.kind,
@@ -49,16 +52,17 @@ const OVERVIEW_SQL = `select
       and exists (select 1 from inbox_members me
         where me.inbox_id = ?2 and me.user_id = ?1)) as members`;
 
-/** Throws NotFound when the user is not a member of the inbox. */
-export async function teamOverview(
+/**
+ * The overview out of a row holding OVERVIEW_COLUMNS (and the personal
+ * numbers, when the user has personal inboxes). Throws NotFound when the
+ * user is not a member of the inbox.
+ */
+export async function overviewOf(
   conn: Conn,
   user: User,
   inboxId: number,
+  row: Record<string, unknown>,
 ): Promise<TeamOverview> {
-  const { rows: [row] } = await execRaw(conn, OVERVIEW_SQL, [
-    user.id,
-    inboxId,
-  ]);
   // lists only the inboxes the user is a member of: the access check too
   const inboxes = (JSON.parse(String(row.inboxes)) as [
     number,
