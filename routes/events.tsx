@@ -76,6 +76,13 @@ function stopBeat(fn: () => void) {
     clearInterval(beatTimer);
     beatTimer = undefined;
   }
+  if (beating.size === 0) {
+    for (const [id, resolve] of turns) {
+      clearTimeout(id);
+      resolve();
+    }
+    turns.clear();
+  }
 }
 
 interface BatchData {
@@ -94,12 +101,54 @@ interface ViewerFlags {
   pinned: boolean;
 }
 
-function flagsOf(data: BatchData, userId: number, e: StoredEvent): ViewerFlags {
+/** The viewer's flags as a number 0-3 (unread 1, pinned 2): no object per viewer. */
+function flagsOf(data: BatchData, userId: number, e: StoredEvent): number {
   const c = e.conversationId ?? 0;
-  return {
-    unread: data.viewers.unread.get(c)?.has(userId) ?? false,
-    pinned: data.viewers.pinned.get(c)?.has(userId) ?? false,
-  };
+  return (data.viewers.unread.get(c)?.has(userId) ? 1 : 0) |
+    (data.viewers.pinned.get(c)?.has(userId) ? 2 : 0);
+}
+
+function flagsFrom(bits: number): ViewerFlags {
+  return { unread: (bits & 1) !== 0, pinned: (bits & 2) !== 0 };
+}
+
+/**
+ * An event's rendered part for viewers who see it alike (one locale and
+ * time zone, one set of flags), made once per batch. Looked up by the
+ * stream's own locale key and a number, so a thousand viewers build no
+ * key string and hash none.
+ */
+const sharedParts = new WeakMap<StoredEvent, Map<string, (string | null)[]>>();
+function sharedPart(
+  e: StoredEvent,
+  viewerKey: string,
+  flags: number,
+  make: () => string | null,
+): string | null {
+  let byViewer = sharedParts.get(e);
+  if (!byViewer) sharedParts.set(e, byViewer = new Map());
+  let parts = byViewer.get(viewerKey);
+  if (!parts) byViewer.set(viewerKey, parts = []);
+  let part = parts[flags];
+  if (part === undefined) part = parts[flags] = make();
+  return part;
+}
+
+/**
+ * The frame of these bytes, encoded once per batch: viewers whose update
+ * reads the same share one Uint8Array. Keyed by the html itself (one part
+ * is the shared part's own string, its hash already computed).
+ */
+function sharedFrame(batch: EventBatch, id: number, html: string): Uint8Array {
+  const frames = batch.once(
+    "frames",
+    () => new Map<number, Map<string, Uint8Array>>(),
+  );
+  let byHtml = frames.get(id);
+  if (!byHtml) frames.set(id, byHtml = new Map());
+  let frame = byHtml.get(html);
+  if (!frame) byHtml.set(html, frame = sseFrame(id, html));
+  return frame;
 }
 
 // an event's actor ("by"), parsed once for all its viewers
@@ -278,9 +327,19 @@ function viewerCounts(
   );
 }
 
+// turns prefetch waits for: resolved at once when the last stream closes,
+// so no timer outlives the streams (a test's, or a server shutting down)
+const turns = new Map<ReturnType<typeof setTimeout>, () => void>();
+
 /** Resolves once the event loop has had a turn (timers come after I/O). */
 function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const id = setTimeout(() => {
+      turns.delete(id);
+      resolve();
+    }, 0);
+    turns.set(id, resolve);
+  });
 }
 
 /**
@@ -336,6 +395,8 @@ eventRoutes.get("/events", (c) => {
   let chain: Promise<void> = Promise.resolve();
   // the counts frame this stream sent last: the same one is not sent again
   let lastCounts = "";
+  // viewers with the same key see the same bytes of an event (flags aside)
+  const viewerKey = `${t.locale}:${t.timeZone}`;
 
   const enqueue = (work: () => Promise<void>) => {
     chain = chain.then(() => sub.closed ? undefined : work()).catch((err) => {
@@ -364,9 +425,9 @@ eventRoutes.get("/events", (c) => {
     // no viewer waits for them one after another
     if (shared) batch.once("prefetch", () => prefetch(db, batch));
     let html = "";
-    // what the html is made of: viewers whose frames have the same parts
-    // share one encoded frame (null once a part is this viewer's own)
-    let parts: string[] | null = shared ? [] : null;
+    // viewers whose html is the same share one encoded frame; not once a
+    // part is this viewer's own
+    let sharesFrame = shared;
     let lastId = cursor;
     let countsChanged = false;
     const campaignsChanged = new Set<number>();
@@ -393,7 +454,7 @@ eventRoutes.get("/events", (c) => {
         const part = await renderTeamEvent(db, batch, t, user, e);
         if (part) {
           html += part;
-          parts = null;
+          sharesFrame = false;
         }
         countsChanged ||= e.chatId !== null;
         if (shared && mayNotify(e)) {
@@ -414,18 +475,18 @@ eventRoutes.get("/events", (c) => {
       // and the viewer's unread/pinned state of the conversation
       const mine = e.userId === user.id || actorOf(e) === user.id;
       const flags = flagsOf(data, user.id, e);
-      const key = `${e.id}:${t.locale}:${t.timeZone}:${mine ? user.id : 0}:${
-        flags.unread ? 1 : 0
-      }${flags.pinned ? 1 : 0}`;
-      const part = shared
-        ? batch.once(
-          key,
-          () => renderEvent(t, mine ? user.id : 0, e, data, flags),
+      // the actor's own update is theirs alone
+      const part = shared && !mine
+        ? sharedPart(
+          e,
+          viewerKey,
+          flags,
+          () => renderEvent(t, 0, e, data, flagsFrom(flags)),
         )
-        : renderEvent(t, user.id, e, data, flags);
+        : renderEvent(t, user.id, e, data, flagsFrom(flags));
       if (part) {
         html += part;
-        parts?.push(key);
+        if (mine) sharesFrame = false;
       }
       countsChanged ||= changesCounts(e);
       if (shared && mayNotify(e)) {
@@ -436,7 +497,6 @@ eventRoutes.get("/events", (c) => {
     }
     for (const id of campaignsChanged) {
       html += String(<CampaignSignal campaignId={id} eventId={lastId} />);
-      parts?.push(`campaign:${id}`);
     }
     if (lastId <= cursor) return;
     cursor = lastId;
@@ -444,12 +504,7 @@ eventRoutes.get("/events", (c) => {
     // and need queries the update does not (an id-only frame still moves
     // Last-Event-ID forward)
     write(
-      parts
-        ? batch.once(
-          `frame:${cursor}:${parts.join("|")}`,
-          () => sseFrame(lastId, html),
-        )
-        : sseFrame(cursor, html),
+      sharesFrame ? sharedFrame(batch, cursor, html) : sseFrame(cursor, html),
     );
     if (countsChanged) {
       // every viewer's counts in two queries per batch, not per viewer
