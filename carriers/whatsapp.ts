@@ -104,7 +104,8 @@ const mediaObject = z.object({
 });
 
 const messageSchema = z.object({
-  from: z.string().min(1, "from is required"),
+  // the sender's WhatsApp id: their phone number's digits, nothing else
+  from: z.string().regex(/^\d{5,15}$/, "from must be a WhatsApp id (digits)"),
   id: z.string().min(1, "id is required"),
   timestamp: z.string().regex(/^\d+$/, "timestamp must be unix seconds"),
   type: z.string().min(1),

@@ -273,6 +273,15 @@ Deno.test("malformed WhatsApp webhooks throw InvalidPayload; other fields are ig
   );
   delete noMetadata.entry[0].changes[0].value.metadata;
   assert.throws(() => parseWhatsAppWebhook(enc(noMetadata)), /metadata/);
+  // a sender id is digits: anything else would become a contact "number"
+  const badFrom = JSON.parse(
+    new TextDecoder().decode(fixtureBytes("whatsapp_text.json")),
+  );
+  badFrom.entry[0].changes[0].value.messages[0].from = "1555123000\uFFFD";
+  assert.throws(
+    () => parseWhatsAppWebhook(enc(badFrom)),
+    /messages\.0\.from: from must be a WhatsApp id/,
+  );
   const template = {
     object: "whatsapp_business_account",
     entry: [{

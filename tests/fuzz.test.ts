@@ -249,7 +249,8 @@ Deno.test("signed garbage to every webhook is a 4xx, never a 5xx, and writes not
       [
         "whatsapp",
         "/webhooks/whatsapp",
-        WHATSAPP_SAMPLE.replace("100002", "999999"),
+        // both the number's id and its display number: unknown to us
+        WHATSAPP_SAMPLE.replaceAll("100002", "999999"),
       ],
     ];
     const types = [
