@@ -331,8 +331,13 @@ function viewerCounts(
 // so no timer outlives the streams (a test's, or a server shutting down)
 const turns = new Map<ReturnType<typeof setTimeout>, () => void>();
 
-/** Resolves once the event loop has had a turn (timers come after I/O). */
+/**
+ * Resolves once the event loop has had a turn (timers come after I/O); at
+ * once when no stream is open (they may all have closed while the batch's
+ * rows were read), so no timer is left behind.
+ */
 function nextTurn(): Promise<void> {
+  if (beating.size === 0) return Promise.resolve();
   return new Promise((resolve) => {
     const id = setTimeout(() => {
       turns.delete(id);
