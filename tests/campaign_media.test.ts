@@ -346,6 +346,16 @@ Deno.test("with a file the preview counts one MMS per recipient, and the file ca
       (await mediaColumns(t, campaign.id)).media_filename,
       "menu.png",
     );
+    // the started campaign's page shows what every recipient gets
+    const started = await (await client.request(`/campaigns/${campaign.id}`))
+      .text();
+    assert.match(started, /<details class="campaign-sent">/);
+    assert.match(
+      started,
+      new RegExp(
+        `<img class="campaign-media-img" src="/campaigns/${campaign.id}/media\\?v=[^"]*" alt="menu.png"`,
+      ),
+    );
   } finally {
     await t.close();
   }

@@ -10,6 +10,8 @@ import type { CampaignView } from "../services/campaigns.ts";
 import type { User } from "../services/users.ts";
 import { AppPage } from "./app_page.tsx";
 import { CampaignHead } from "./campaign_head.tsx";
+import { CampaignMediaThumb } from "./campaign_media.tsx";
+import { campaignFile } from "../services/campaign_media.ts";
 import {
   CampaignProgress,
   type CampaignProgressProps,
@@ -40,6 +42,7 @@ export function CampaignRunPage(props: CampaignRunPageProps) {
       current="campaigns"
     >
       <CampaignHead t={t} campaign={c} />
+      <SentMessage t={t} campaign={c} />
       <LiveStatus t={t} tag="p" />
       <LiveStream lastEventId={props.lastEventId} />
       <div
@@ -63,5 +66,17 @@ export function CampaignRunPage(props: CampaignRunPageProps) {
         {...props.progress}
       />
     </AppPage>
+  );
+}
+
+/** What every recipient gets: the text (placeholders unfilled) and file. */
+function SentMessage({ t, campaign: c }: { t: T; campaign: CampaignView }) {
+  const file = campaignFile(c);
+  return (
+    <details class="campaign-sent">
+      <summary>{t("campaign.message")}</summary>
+      <p class="campaign-sent-body">{c.body}</p>
+      {file && <CampaignMediaThumb campaignId={c.id} file={file} />}
+    </details>
   );
 }
