@@ -6,7 +6,7 @@
  * cost, not SQLite, is what makes row-at-a-time loading slow.
  */
 import type { InValue } from "@libsql/client";
-import type { Db } from "./client.ts";
+import { type Db, placeholders } from "./client.ts";
 
 export interface LargeSeedOptions {
   /** 1 = 100,000 conversations / 1,000,000 messages */
@@ -186,12 +186,11 @@ async function insertRows(
   rows: InValue[][],
   chunk = Math.max(1, Math.floor(30_000 / columns.length)),
 ) {
-  const one = `(${columns.map(() => "?").join(",")})`;
   for (let i = 0; i < rows.length; i += chunk) {
     const part = rows.slice(i, i + chunk);
     await exec(
       `INSERT INTO ${table} (${columns.join(",")}) VALUES ${
-        part.map(() => one).join(",")
+        placeholders(part.length, columns.length)
       }`,
       part.flat(),
     );

@@ -27,7 +27,12 @@ import { pickLocale, translator } from "../i18n/translate.ts";
 import type { Clock } from "./clock.ts";
 import { hasOptOutInstruction } from "./campaign_message.ts";
 import { Invalid, NotFound } from "./errors.ts";
-import { appendEvent, appendEvents, type NewEvent } from "./events.ts";
+import {
+  appendEvent,
+  appendEvents,
+  messageUpdated,
+  type NewEvent,
+} from "./events.ts";
 import { MAX_BODY } from "./messages.ts";
 import { checkQuietHours } from "./quiet_hours.ts";
 import type { User } from "./users.ts";
@@ -510,12 +515,13 @@ export async function cancelCampaign(
         inArray(campaignRecipients.messageId, chunk),
       ));
       for (const m of msgs) {
-        events.push({
-          kind: "message.updated",
-          inboxId: c.inboxId,
-          conversationId: m.conversationId,
-          messageId: m.id,
-        });
+        events.push(
+          messageUpdated({
+            inboxId: c.inboxId,
+            conversationId: m.conversationId,
+            messageId: m.id,
+          }),
+        );
       }
     }
     await tx.update(campaignRecipients).set({

@@ -84,12 +84,14 @@ export async function appendEvents(
 /** A message's status or content changed: its thread bubble renders again. */
 export function messageUpdated(
   m: { messageId: number; conversationId: number; inboxId: number },
+  payload?: Record<string, unknown>,
 ): NewEvent {
   return {
     kind: "message.updated",
     inboxId: m.inboxId,
     conversationId: m.conversationId,
     messageId: m.messageId,
+    ...(payload ? { payload } : {}),
   };
 }
 

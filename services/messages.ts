@@ -32,7 +32,7 @@ import { toPlainText } from "./formatting.ts";
 import { planParts } from "./reply_parts.ts";
 import type { Clock } from "./clock.ts";
 import { Invalid, NotFound } from "./errors.ts";
-import { appendEvents } from "./events.ts";
+import { appendEvents, messageUpdated } from "./events.ts";
 import type { User } from "./users.ts";
 
 /** Carriers accept at most 1,600 characters in one message body. */
@@ -448,12 +448,13 @@ export async function retryMessage(
       refId: msg.id,
       numberId: conv.numberId,
     });
-    await appendEvents(tx, now, [{
-      kind: "message.updated",
-      inboxId: conv.inboxId,
-      conversationId: conv.id,
-      messageId: msg.id,
-    }]);
+    await appendEvents(tx, now, [
+      messageUpdated({
+        inboxId: conv.inboxId,
+        conversationId: conv.id,
+        messageId: msg.id,
+      }),
+    ]);
     return { conversationId: conv.id };
   });
 }

@@ -546,12 +546,9 @@ export class OutboxWorker {
           leaseUntil: null,
         }).where(eq(jobs.id, job.id));
         if (row) {
-          await appendEvents(tx, o.clock(), [{
-            kind: "message.updated",
-            inboxId: row.inboxId,
-            conversationId: row.conversationId,
-            messageId: row.attachment.messageId,
-          }]);
+          await appendEvents(tx, o.clock(), [
+            messageUpdated({ ...row, messageId: row.attachment.messageId }),
+          ]);
         }
       });
     };
@@ -581,12 +578,9 @@ export class OutboxWorker {
           eq(attachments.id, job.refId),
         );
         if (row) {
-          await appendEvents(tx, now, [{
-            kind: "message.updated",
-            inboxId: row.inboxId,
-            conversationId: row.conversationId,
-            messageId: row.attachment.messageId,
-          }]);
+          await appendEvents(tx, now, [
+            messageUpdated({ ...row, messageId: row.attachment.messageId }),
+          ]);
         }
       });
     }
@@ -721,6 +715,6 @@ async function recordSends(tx: Tx, now: number, batch: Sent[]) {
       WHERE id IN (${questionMarks(batch.length)})`,
     batch.map((s) => s.jobId),
   );
-  await appendEvents(tx, now, batch.map(messageUpdated));
+  await appendEvents(tx, now, batch.map((s) => messageUpdated(s)));
   await applyOrphanStatuses(tx, now, batch);
 }

@@ -14,7 +14,7 @@ import { messages, phoneNumbers, reactions } from "../db/schema.ts";
 import { requireConversation } from "./access.ts";
 import type { Clock } from "./clock.ts";
 import { Invalid, NotFound } from "./errors.ts";
-import { appendEvents, type NewEvent } from "./events.ts";
+import { appendEvents, messageUpdated, type NewEvent } from "./events.ts";
 import { toPlainText } from "./formatting.ts";
 import { replyBlock } from "./messages.ts";
 import type { User } from "./users.ts";
@@ -168,13 +168,13 @@ export async function toggleReaction(
         numberId: conv.numberId,
       });
     }
-    await appendEvents(tx, now, [{
-      kind: "message.updated",
-      inboxId: conv.inboxId,
-      conversationId: conv.id,
-      messageId: msg.id,
-      payload: { by: user.id },
-    }]);
+    await appendEvents(tx, now, [
+      messageUpdated({
+        inboxId: conv.inboxId,
+        conversationId: conv.id,
+        messageId: msg.id,
+      }, { by: user.id }),
+    ]);
     return {
       messageId: msg.id,
       conversationId: conv.id,
@@ -350,13 +350,12 @@ export async function applyCustomerReactions(
         createdAt: r.sentAt,
       });
     }
-    events.push({
-      kind: "message.updated",
-      inboxId: r.inboxId,
-      conversationId: r.conversationId,
-      messageId: r.targetMessageId,
-      payload: { by: null, reaction: true },
-    });
+    events.push(
+      messageUpdated({ ...r, messageId: r.targetMessageId }, {
+        by: null,
+        reaction: true,
+      }),
+    );
   }
   return events;
 }
