@@ -575,3 +575,33 @@ Deno.test("/healthz answers 200 without a session", async () => {
     await t.close();
   }
 });
+
+Deno.test("a row's menu loads on first open for a member; a malformed or unknown id is 404", async () => {
+  const t = await testApp();
+  try {
+    const { conversations } = await demoIds(t.db);
+    const conv = conversations.find((c) =>
+      c.inbox === "Support" && c.status === "open"
+    )!;
+    const ana = await loggedIn(t, "ana");
+    const res = await ana.request(`/conversations/${conv.id}/menu`, {
+      headers: { "hx-request": "true" },
+    });
+    assert.equal(res.status, 200);
+    const html = await res.text();
+    assert.match(html, new RegExp(`hx-post="/conversations/${conv.id}/pin"`));
+    assert.match(
+      html,
+      new RegExp(`hx-post="/conversations/${conv.id}/(read|unread)"`),
+    );
+    for (const id of ["abc", "0", "999999", "1e3"]) {
+      const bad = await ana.request(`/conversations/${id}/menu`, {
+        headers: { "hx-request": "true" },
+      });
+      await bad.body?.cancel();
+      assert.equal(bad.status, 404, `/conversations/${id}/menu`);
+    }
+  } finally {
+    await t.close();
+  }
+});
