@@ -131,9 +131,17 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
     // survey links: no Referer carrying their token)
     overwrite: false,
   }));
+  // carriers' webhooks are answered here, before the middleware only
+  // browsers need (compression, session, CSRF): a webhook carries its own
+  // signature, and this path takes the most requests a second
+  const tooLarge = (c: Context) => c.text(c.get("t")("error.too_large"), 413);
+  app.use("/webhooks/*", bodyLimit({ maxSize: 256 * 1024, onError: tooLarge }));
+  app.route("/", twilioWebhooks);
+  app.route("/", telnyxWebhooks);
+  app.route("/", whatsappWebhooks);
+
   app.use(compressText());
   // forms are small; uploads get their own limit on their own routes
-  const tooLarge = (c: Context) => c.text(c.get("t")("error.too_large"), 413);
   const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
   // a campaign's list of numbers may be a large CSV upload
   const listLimit = bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge });
@@ -246,10 +254,6 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   app.route("/", surveyRoutes);
   app.route("/", eventRoutes);
   app.route("/", mediaRoutes);
-  app.route("/", twilioWebhooks);
-  app.route("/", telnyxWebhooks);
-  app.route("/", whatsappWebhooks);
-
   app.notFound((c) => c.text(c.get("t")("error.not_found"), 404));
   app.onError((err, c) => {
     const t = c.get("t") ?? translator("en");

@@ -10,6 +10,8 @@ const schema = z.object({
   PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z.string().min(1).default("file:data/bandeja.db"),
   DATABASE_AUTH_TOKEN: z.string().optional(),
+  // webhooks stored on a writer thread of their own (database files only)
+  INGEST_THREAD: z.enum(["0", "1"]).default("1"),
   BANDEJA_DEMO: z.enum(["0", "1"]).default("1"),
   MEDIA_DIR: z.string().default("data/media"),
   SESSION_TTL_HOURS: z.coerce.number().positive().default(24 * 14),

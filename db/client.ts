@@ -12,6 +12,7 @@ import {
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
+import { WriteLock } from "./write_lock.ts";
 
 export type Schema = typeof schema;
 export type Drizzle = LibSQLDatabase<Schema>;
@@ -60,8 +61,15 @@ export interface Db {
    * Across processes the busy timeout does the waiting.
    */
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Taken around every write transaction; threads of this process that open
+   * the same file share it (services/ingest_thread.ts).
+   */
+  readonly writeLock: WriteLock;
   /** Called after every committed write; the event bus polls on it. */
   onCommit(listener: () => void): () => void;
+  /** Tells the commit listeners about a write another thread committed. */
+  notifyCommit(): void;
   close(): void;
 }
 
@@ -70,6 +78,10 @@ export interface OpenOptions {
   authToken?: string;
   /** busy timeout for file databases, ms */
   busyTimeoutMs?: number;
+  /** another thread's write lock on the same file (see `Db.writeLock`) */
+  writeLock?: SharedArrayBuffer;
+  /** false when another connection has brought the schema up to date */
+  migrate?: boolean;
 }
 
 const MIGRATIONS = new URL("./migrations", import.meta.url).pathname;
@@ -94,15 +106,21 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
   }
   await client.execute("PRAGMA foreign_keys=ON");
   const orm = drizzle(client, { schema });
-  await migrate(orm, { migrationsFolder: MIGRATIONS });
+  if (opts.migrate !== false) {
+    await migrate(orm, { migrationsFolder: MIGRATIONS });
+  }
 
   let tail: Promise<unknown> = Promise.resolve();
   const listeners = new Set<() => void>();
+  const writeLock = new WriteLock(opts.writeLock);
+  const notifyCommit = () => {
+    for (const l of listeners) l();
+  };
   const write = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    const run = tail.then(() => orm.transaction(fn));
+    const run = tail.then(() => writeLock.with(() => orm.transaction(fn)));
     tail = run.catch(() => {});
     return run.then((result) => {
-      for (const l of listeners) l();
+      notifyCommit();
       return result;
     });
   };
@@ -111,10 +129,12 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
     orm,
     url: opts.url,
     write,
+    writeLock,
     onCommit: (l) => {
       listeners.add(l);
       return () => listeners.delete(l);
     },
+    notifyCommit,
     close: () => client.close(),
   };
 }

@@ -9,7 +9,7 @@ import type { Clock } from "../services/clock.ts";
 import type { Carriers } from "../services/carriers.ts";
 import type { EventBus } from "../services/event_bus.ts";
 import type { MediaStore } from "../services/media_store.ts";
-import type { WebhookIngest } from "../services/ingest.ts";
+import type { Ingest } from "../services/ingest.ts";
 import type { Metrics } from "../services/metrics.ts";
 import { type DomainError, Forbidden } from "../services/errors.ts";
 import { MediaRefused } from "../services/media_limits.ts";
@@ -28,7 +28,7 @@ export interface AppDeps {
   /** providers that answer STOP/START/HELP themselves (no reply from us) */
   carrierRepliesToKeywords?: Set<Provider>;
   /** group commit for webhooks */
-  ingest: WebhookIngest;
+  ingest: Ingest;
   /** per-process counters for GET /metrics; createApp makes one if absent */
   metrics?: Metrics;
 }

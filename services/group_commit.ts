@@ -24,7 +24,7 @@ interface Pending<T, R> {
 
 export class GroupCommit<T, R> {
   #pending: Pending<T, R>[] = [];
-  #flushing = false;
+  #flushing: Promise<void> | null = null;
 
   /**
    * @param store writes a batch in one transaction; every item of the batch
@@ -41,12 +41,16 @@ export class GroupCommit<T, R> {
   submit(item: T): Promise<R> {
     const { promise, resolve, reject } = Promise.withResolvers<R>();
     this.#pending.push({ item, resolve, reject });
-    if (!this.#flushing) this.#flush();
+    this.#flushing ??= this.#flush();
     return promise;
   }
 
+  /** Resolves once everything submitted so far has its answer. */
+  async drain(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+  }
+
   async #flush() {
-    this.#flushing = true;
     try {
       while (this.#pending.length) {
         if (this.#pending.length < this.maxBatch) await loopTurn();
@@ -63,7 +67,7 @@ export class GroupCommit<T, R> {
         }
       }
     } finally {
-      this.#flushing = false;
+      this.#flushing = null;
     }
   }
 }

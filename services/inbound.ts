@@ -126,7 +126,21 @@ export async function receiveBatch(
   opts: ReceiveOptions = {},
 ): Promise<ReceiveResult> {
   const result: ReceiveResult = { stored: 0, duplicates: 0, unknownNumber: 0 };
-  const numbers = await tx.select().from(phoneNumbers);
+  const numbers = (await execRaw(
+    tx,
+    `SELECT id, e164, channel, provider, provider_number_id, registration,
+        inbox_id, label, added_at FROM phone_numbers`,
+  )).rows.map((r): NumberRow => ({
+    id: Number(r.id),
+    e164: String(r.e164),
+    channel: r.channel as NumberRow["channel"],
+    provider: r.provider as NumberRow["provider"],
+    providerNumberId: r.provider_number_id as string | null,
+    registration: r.registration as NumberRow["registration"],
+    inboxId: r.inbox_id as number | null,
+    label: String(r.label),
+    addedAt: Number(r.added_at),
+  }));
   const byE164 = new Map(numbers.map((n) => [`${n.channel}:${n.e164}`, n]));
   const byWaId = new Map(
     numbers.filter((n) => n.providerNumberId).map((n) => [

@@ -22,7 +22,15 @@ export interface IngestResult {
   statuses: StatusResult;
 }
 
-export class WebhookIngest {
+/** Where webhooks are stored: on this thread, or on the writer thread. */
+export interface Ingest {
+  /** Stores one webhook's content; resolves once it is committed. */
+  submit(parsed: ParsedWebhook): Promise<IngestResult>;
+  /** Answers what was submitted, then stops. */
+  close(): Promise<void>;
+}
+
+export class WebhookIngest implements Ingest {
   #batches = new GroupCommit<ParsedWebhook, IngestResult>((list) =>
     this.#store(list)
   );
@@ -36,6 +44,15 @@ export class WebhookIngest {
   /** Stores one webhook's content; resolves once it is committed. */
   submit(parsed: ParsedWebhook): Promise<IngestResult> {
     return this.#batches.submit(parsed);
+  }
+
+  /** Resolves once everything submitted so far is committed. */
+  drain(): Promise<void> {
+    return this.#batches.drain();
+  }
+
+  close(): Promise<void> {
+    return this.drain();
   }
 
   #store(list: ParsedWebhook[]): Promise<IngestResult> {

@@ -11,13 +11,32 @@ const ORDER: Record<Level, number> = {
   error: 40,
 };
 
-let threshold: number = ORDER[
-  (Deno.env.get("LOG_LEVEL") as Level | undefined) ?? "info"
-] ?? ORDER.info;
+let level: Level = (Deno.env.get("LOG_LEVEL") as Level | undefined) ?? "info";
+let threshold: number = ORDER[level] ?? ORDER.info;
+type Forward = (
+  level: Level,
+  msg: string,
+  fields: Record<string, unknown>,
+) => void;
+let forward: Forward | null = null;
 
 /** Sets the lowest level written (config applies LOG_LEVEL at start). */
-export function setLogLevel(level: Level): void {
-  threshold = ORDER[level];
+export function setLogLevel(l: Level): void {
+  level = l;
+  threshold = ORDER[l];
+}
+
+/** The lowest level written. */
+export function logLevel(): Level {
+  return level;
+}
+
+/**
+ * Hands this thread's log lines to `to` instead of writing them: a worker
+ * thread sends them to the main thread, which writes every line.
+ */
+export function forwardLogs(to: Forward | null): void {
+  forward = to;
 }
 
 /** Writes one log line when `level` passes the filter. */
@@ -27,6 +46,7 @@ export function log(
   fields: Record<string, unknown> = {},
 ): void {
   if (ORDER[level] < threshold) return;
+  if (forward) return forward(level, msg, fields);
   const line = JSON.stringify(
     {
       t: new Date().toISOString(),

@@ -15,7 +15,7 @@ import { EventBus } from "./event_bus.ts";
 import { localMediaStore } from "./media_store.ts";
 import { OutboxWorker } from "./outbox.ts";
 import { CampaignRunner } from "./campaign_runner.ts";
-import { WebhookIngest } from "./ingest.ts";
+import { startIngest } from "./ingest_thread.ts";
 
 export interface Runtime {
   deps: AppDeps;
@@ -64,6 +64,12 @@ export async function startRuntime(
   const keywordReplies = new Set(
     config.env.CARRIER_KEYWORD_REPLIES.split(",").filter(Boolean) as Provider[],
   );
+  const ingest = startIngest(
+    db,
+    clock,
+    keywordReplies,
+    config.env.INGEST_THREAD,
+  );
   return {
     deps: {
       db,
@@ -74,9 +80,7 @@ export async function startRuntime(
       media,
       mediaUrlSecret,
       carrierRepliesToKeywords: keywordReplies,
-      ingest: new WebhookIngest(db, clock, {
-        carrierRepliesToKeywords: keywordReplies,
-      }),
+      ingest,
     },
     outbox,
     campaigns,
@@ -84,6 +88,7 @@ export async function startRuntime(
     stop: async () => {
       await campaigns.stop();
       await outbox.stop();
+      await ingest.close();
       await simulator?.close();
       await bus.stop();
     },

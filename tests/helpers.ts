@@ -12,7 +12,7 @@ import { createCarriers } from "../carriers/registry.ts";
 import type { Provider } from "../carriers/types.ts";
 import { localMediaStore } from "../services/media_store.ts";
 import { OutboxWorker } from "../services/outbox.ts";
-import { WebhookIngest } from "../services/ingest.ts";
+import { startIngest } from "../services/ingest_thread.ts";
 import type { AppDeps } from "../routes/context.ts";
 import type { Hono } from "hono";
 import type { AppEnv } from "../routes/context.ts";
@@ -146,9 +146,12 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
     media,
     mediaUrlSecret: TEST_SECRETS.mediaUrlSecret,
     carrierRepliesToKeywords: keywordReplies,
-    ingest: new WebhookIngest(db, clock, {
-      carrierRepliesToKeywords: keywordReplies,
-    }),
+    ingest: startIngest(
+      db,
+      clock,
+      keywordReplies,
+      config.env.INGEST_THREAD,
+    ),
   };
   const outbox = opts.outbox
     ? new OutboxWorker({
@@ -175,6 +178,7 @@ export async function testApp(opts: TestAppOptions = {}): Promise<TestApp> {
     origin: config.publicUrl,
     close: async () => {
       await outbox?.stop();
+      await deps.ingest.close();
       await bus.stop();
       db.close();
       await Deno.remove(config.mediaDir, { recursive: true }).catch(() => {});
