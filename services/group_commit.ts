@@ -7,6 +7,8 @@
  * each caller still gets its answer only after its item is committed.
  */
 
+import { setImmediate } from "node:timers";
+
 /**
  * One turn of the event loop. The database driver works synchronously, so
  * while a batch commits nothing else makes progress; giving the loop a turn
@@ -14,7 +16,7 @@
  * socket, carrier answers) reach `submit` and join it, instead of each
  * batch holding one item.
  */
-const loopTurn = () => new Promise<void>((r) => setTimeout(r, 0));
+const loopTurn = () => new Promise<void>((r) => setImmediate(r));
 
 interface Pending<T, R> {
   item: T;

@@ -4,7 +4,6 @@
  * that got our 2xx never has to send it again, and one that did not will
  * find its retry absorbed by the unique provider id (C3).
  */
-import type { Row } from "@libsql/client";
 import { log } from "./log.ts";
 import { and, eq } from "drizzle-orm";
 import { classifyKeyword } from "../carriers/opt_out.ts";
@@ -18,6 +17,7 @@ import {
   execRaw,
   placeholders,
   questionMarks as qs,
+  selectJson,
   type Tx,
 } from "../db/client.ts";
 import {
@@ -61,24 +61,40 @@ type ConversationRow = typeof conversations.$inferSelect;
 const CONVERSATION_COLUMNS = `id, inbox_id, contact_id, number_id, status,
   assignee_id, spam, opened_at, closed_at, last_message_at, last_message_id,
   last_inbound_at, preview, campaign_id`;
+type ConversationCells = [
+  number,
+  number,
+  number,
+  number,
+  ConversationRow["status"],
+  number | null,
+  number,
+  number,
+  number | null,
+  number,
+  number | null,
+  number | null,
+  string,
+  number | null,
+];
 
 /** A conversations row read by hand (the hot path skips drizzle's mapping). */
-function conversationOf(r: Row): ConversationRow {
+function conversationOf(r: ConversationCells): ConversationRow {
   return {
-    id: Number(r.id),
-    inboxId: Number(r.inbox_id),
-    contactId: Number(r.contact_id),
-    numberId: Number(r.number_id),
-    status: r.status as ConversationRow["status"],
-    assigneeId: r.assignee_id as number | null,
-    spam: Boolean(r.spam),
-    openedAt: Number(r.opened_at),
-    closedAt: r.closed_at as number | null,
-    lastMessageAt: Number(r.last_message_at),
-    lastMessageId: r.last_message_id as number | null,
-    lastInboundAt: r.last_inbound_at as number | null,
-    preview: String(r.preview),
-    campaignId: r.campaign_id as number | null,
+    id: r[0],
+    inboxId: r[1],
+    contactId: r[2],
+    numberId: r[3],
+    status: r[4],
+    assigneeId: r[5],
+    spam: Boolean(r[6]),
+    openedAt: r[7],
+    closedAt: r[8],
+    lastMessageAt: r[9],
+    lastMessageId: r[10],
+    lastInboundAt: r[11],
+    preview: r[12],
+    campaignId: r[13],
   };
 }
 
@@ -126,20 +142,33 @@ export async function receiveBatch(
   opts: ReceiveOptions = {},
 ): Promise<ReceiveResult> {
   const result: ReceiveResult = { stored: 0, duplicates: 0, unknownNumber: 0 };
-  const numbers = (await execRaw(
+  const numbers = (await selectJson<
+    [
+      number,
+      string,
+      NumberRow["channel"],
+      NumberRow["provider"],
+      string | null,
+      NumberRow["registration"],
+      number | null,
+      string,
+      number,
+    ]
+  >(
     tx,
-    `SELECT id, e164, channel, provider, provider_number_id, registration,
-        inbox_id, label, added_at FROM phone_numbers`,
-  )).rows.map((r): NumberRow => ({
-    id: Number(r.id),
-    e164: String(r.e164),
-    channel: r.channel as NumberRow["channel"],
-    provider: r.provider as NumberRow["provider"],
-    providerNumberId: r.provider_number_id as string | null,
-    registration: r.registration as NumberRow["registration"],
-    inboxId: r.inbox_id as number | null,
-    label: String(r.label),
-    addedAt: Number(r.added_at),
+    `SELECT json_group_array(json_array(id, e164, channel, provider,
+        provider_number_id, registration, inbox_id, label, added_at))
+      FROM phone_numbers`,
+  )).map((r): NumberRow => ({
+    id: r[0],
+    e164: r[1],
+    channel: r[2],
+    provider: r[3],
+    providerNumberId: r[4],
+    registration: r[5],
+    inboxId: r[6],
+    label: r[7],
+    addedAt: r[8],
   }));
   const byE164 = new Map(numbers.map((n) => [`${n.channel}:${n.e164}`, n]));
   const byWaId = new Map(
@@ -174,15 +203,14 @@ export async function receiveBatch(
   if (todo.length === 0) return result;
   // both columns, so the (provider, provider_id) unique index answers
   const providers = [...new Set(todo.map((x) => x.m.provider))];
-  const stored = await execRaw(
-    tx,
-    `SELECT provider, provider_id FROM messages
-      WHERE provider IN (${qs(providers.length)})
-        AND provider_id IN (${qs(todo.length)})`,
-    [...providers, ...todo.map((x) => x.m.providerId)],
-  );
   const already = new Set(
-    stored.rows.map((r) => `${r.provider}:${r.provider_id}`),
+    await selectJson<string>(
+      tx,
+      `SELECT json_group_array(provider || ':' || provider_id) FROM messages
+        WHERE provider IN (${qs(providers.length)})
+          AND provider_id IN (${qs(todo.length)})`,
+      [...providers, ...todo.map((x) => x.m.providerId)],
+    ),
   );
   todo = todo.filter((x) => {
     if (!already.has(`${x.m.provider}:${x.m.providerId}`)) return true;
@@ -203,26 +231,29 @@ export async function receiveBatch(
   }
   if (todo.length === 0) return result;
 
-  // contacts: insert the new ones, then read them all
+  // contacts: read the known ones, insert and read the new ones
   const names = new Map<string, string>();
   for (const { m } of todo) {
     if (!names.has(m.from)) names.set(m.from, m.contactName ?? "");
   }
-  await execRaw(
-    tx,
-    `INSERT INTO contacts (e164, name, created_at)
-      VALUES ${placeholders(names.size, 3)} ON CONFLICT DO NOTHING`,
-    [...names].flatMap(([e164, name]) => [e164, name, now]),
-  );
-  const contactRows = (await execRaw(
-    tx,
-    `SELECT id, e164, spam FROM contacts WHERE e164 IN (${qs(names.size)})`,
-    [...names.keys()],
-  )).rows.map((r) => ({
-    id: Number(r.id),
-    e164: String(r.e164),
-    spam: Boolean(r.spam),
-  }));
+  const readContacts = async (e164s: string[]) =>
+    (await selectJson<[number, string, number]>(
+      tx,
+      `SELECT json_group_array(json_array(id, e164, spam)) FROM contacts
+        WHERE e164 IN (${qs(e164s.length)})`,
+      e164s,
+    )).map(([id, e164, spam]) => ({ id, e164, spam: Boolean(spam) }));
+  const contactRows = await readContacts([...names.keys()]);
+  for (const c of contactRows) names.delete(c.e164);
+  if (names.size) {
+    await execRaw(
+      tx,
+      `INSERT INTO contacts (e164, name, created_at)
+        VALUES ${placeholders(names.size, 3)} ON CONFLICT DO NOTHING`,
+      [...names].flatMap(([e164, name]) => [e164, name, now]),
+    );
+    contactRows.push(...await readContacts([...names.keys()]));
+  }
   const contactOf = new Map(contactRows.map((c) => [c.e164, c]));
 
   // each (contact, number) pair's current conversation: an open one first,
@@ -231,12 +262,12 @@ export async function receiveBatch(
   const pairs = await withoutLegacy(
     tx,
     numbers,
-    (await execRaw(
+    (await selectJson<ConversationCells>(
       tx,
-      `SELECT ${CONVERSATION_COLUMNS} FROM conversations
-        WHERE contact_id IN (${qs(contactRows.length)})`,
+      `SELECT json_group_array(json_array(${CONVERSATION_COLUMNS}))
+        FROM conversations WHERE contact_id IN (${qs(contactRows.length)})`,
       contactRows.map((c) => c.id),
-    )).rows.map(conversationOf),
+    )).map(conversationOf),
   );
   const convOf = new Map<string, ConversationRow>();
   for (const c of pairs) {
@@ -321,7 +352,8 @@ export async function receiveBatch(
     `INSERT INTO messages (conversation_id, direction, body, status, provider,
         provider_id, created_at)
       VALUES ${placeholders(rows.length, 7)}
-      ON CONFLICT DO NOTHING RETURNING id, provider, provider_id`,
+      ON CONFLICT DO NOTHING
+      RETURNING json_array(id, provider || ':' || provider_id)`,
     rows.flatMap((r) => [
       r.conv.id,
       "in",
@@ -333,7 +365,10 @@ export async function receiveBatch(
     ]),
   )).rows;
   const idOf = new Map(
-    inserted.map((r) => [`${r.provider}:${r.provider_id}`, Number(r.id)]),
+    inserted.map((r) => {
+      const [id, key] = JSON.parse(String(r[0])) as [number, string];
+      return [key, id];
+    }),
   );
   const latest = new Map<number, { id: number; preview: string }>();
   const media: (typeof attachments.$inferInsert)[] = [];
