@@ -130,7 +130,6 @@ async function bandeja(): Promise<Target> {
   // imported here: the bare server's process loads none of the app
   const { hashToken } = await import("../services/auth.ts");
   const { latestEventId } = await import("../services/events.ts");
-  const { receiveInbound } = await import("../services/inbound.ts");
   const { testApp } = await import("../tests/helpers.ts");
   const t = await testApp();
   const { ac, server, port } = listen(t.app.fetch);
@@ -177,17 +176,21 @@ async function bandeja(): Promise<Target> {
     )}`,
     cookies: tokens.map((tk) => `bandeja_session=${tk}`),
     connections: () => t.bus.subscriberCount,
+    // the way a webhook's content is stored (by the writer thread)
     async send(k) {
-      await receiveInbound(t.db, t.clock, [{
-        provider: "twilio",
-        channel: "sms",
-        providerId: `SMfan${k}`,
-        from: "+15551230001",
-        to: "+15550100001",
-        body: `Fan-out mark-${k}-end`,
-        media: [],
-        sentAt: Date.now(),
-      }]);
+      await t.deps.ingest.submit({
+        messages: [{
+          provider: "twilio",
+          channel: "sms",
+          providerId: `SMfan${k}`,
+          from: "+15551230001",
+          to: "+15550100001",
+          body: `Fan-out mark-${k}-end`,
+          media: [],
+          sentAt: Date.now(),
+        }],
+        statuses: [],
+      });
     },
     async close() {
       ac.abort();
