@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: runs every benchmark module, prints one table and
  * writes bench/results.json. A module exports `run(): Promise<BenchRow[]>`;
- * add new ones to MODULES.
+ * add new ones to MODULES. Each module runs in a process of its own, so one
+ * benchmark's heap, JIT state and open files do not weigh on the next.
  */
 import type { BenchRow } from "./bench_row.ts";
 
@@ -42,14 +43,57 @@ function table(rows: (BenchRow & { bench: string })[]): string {
     .join("\n");
 }
 
-if (import.meta.main) {
+const ROWS_MARK = "BENCH_ROWS ";
+
+/** Runs one module in a child process, passing its output through. */
+async function runChild(name: string): Promise<BenchRow[]> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--v8-flags=--expose-gc",
+      new URL(import.meta.url).pathname,
+      "--child",
+      name,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  let rows: BenchRow[] | null = null;
+  let buf = "";
+  for await (
+    const chunk of child.stdout.pipeThrough(new TextDecoderStream())
+  ) {
+    buf += chunk;
+    let nl;
+    while ((nl = buf.indexOf("\n")) >= 0) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      if (line.startsWith(ROWS_MARK)) {
+        rows = JSON.parse(line.slice(ROWS_MARK.length));
+      } else console.log(line);
+    }
+  }
+  const status = await child.status;
+  if (!status.success || !rows) {
+    throw new Error(`benchmark ${name} failed (exit code ${status.code})`);
+  }
+  return rows;
+}
+
+if (import.meta.main && Deno.args[0] === "--child") {
+  const m = MODULES.find((m) => m.name === Deno.args[1])!;
+  const rows = await (await m.load()).run();
+  console.log(ROWS_MARK + JSON.stringify(rows));
+} else if (import.meta.main) {
   const only = Deno.args.filter((a) => !a.startsWith("-"));
   const all: (BenchRow & { bench: string })[] = [];
   for (const m of MODULES) {
     if (only.length && !only.includes(m.name)) continue;
     console.log(`\n== ${m.name} ==`);
-    const mod = await m.load();
-    for (const row of await mod.run()) all.push({ bench: m.name, ...row });
+    for (const row of await runChild(m.name)) {
+      all.push({ bench: m.name, ...row });
+    }
   }
   console.log(`\n${table(all)}`);
   const out = new URL("./results.json", import.meta.url);
