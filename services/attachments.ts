@@ -1,6 +1,6 @@
 /** Attachments as threads show them, and who may download them. */
 import { and, eq } from "drizzle-orm";
-import { type Conn, execRaw } from "../db/client.ts";
+import { type Conn, selectJson } from "../db/client.ts";
 import {
   attachments,
   conversations,
@@ -89,24 +89,37 @@ export async function attachmentsFor(
   messageIds: number[],
 ): Promise<Map<number, AttachmentView[]>> {
   if (messageIds.length === 0) return new Map();
-  // hand-written: the live stream asks for every message it shows
-  const { rows } = await execRaw(
+  // hand-written, one JSON column: the live stream asks for every message
+  // it shows
+  const rows = await selectJson<
+    [
+      number,
+      number,
+      AttachmentView["state"],
+      string | null,
+      number | null,
+      string,
+      number,
+      string | null,
+    ]
+  >(
     conn,
-    `SELECT id, message_id, state, content_type, size, filename,
-      is_voice_note, thumbnail_key
-    FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))
-    ORDER BY id`,
+    `SELECT json_group_array(json_array(id, message_id, state, content_type,
+        size, filename, is_voice_note, thumbnail_key))
+    FROM (SELECT * FROM attachments
+      WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id)`,
     [JSON.stringify(messageIds)],
   );
+  rows.sort((a, b) => a[0] - b[0]);
   return groupByMessage(rows.map((r) => ({
-    id: Number(r.id),
-    messageId: Number(r.message_id),
-    state: r.state as AttachmentView["state"],
-    contentType: r.content_type === null ? null : String(r.content_type),
-    size: r.size === null ? null : Number(r.size),
-    filename: String(r.filename),
-    isVoiceNote: Boolean(r.is_voice_note),
-    thumbnailKey: r.thumbnail_key === null ? null : String(r.thumbnail_key),
+    id: r[0],
+    messageId: r[1],
+    state: r[2],
+    contentType: r[3],
+    size: r[4],
+    filename: r[5],
+    isVoiceNote: Boolean(r[6]),
+    thumbnailKey: r[7],
   })));
 }
 

@@ -1,7 +1,7 @@
 /** Conversation lists, threads and per-user read state. */
 import { and, asc, desc, eq, gt, type Placeholder, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { type Conn, type Db, execRaw } from "../db/client.ts";
+import { type Conn, type Db, selectJson } from "../db/client.ts";
 import {
   contacts,
   conversationReads,
@@ -256,11 +256,22 @@ export async function messagesById(
   ids: number[],
 ): Promise<Map<number, ThreadMessage>> {
   if (ids.length === 0) return new Map();
-  const [{ rows }, files, reactions] = await Promise.all([
-    execRaw(
+  const [rows, files, reactions] = await Promise.all([
+    selectJson<
+      [
+        number,
+        number,
+        ThreadMessage["direction"],
+        string,
+        string,
+        string | null,
+        string | null,
+        number,
+      ]
+    >(
       conn,
-      `SELECT m.id, m.conversation_id, m.direction, m.body, m.status, m.error,
-        u.name AS sender_name, m.created_at
+      `SELECT json_group_array(json_array(m.id, m.conversation_id,
+          m.direction, m.body, m.status, m.error, u.name, m.created_at))
       FROM messages m LEFT JOIN users u ON u.id = m.sent_by
       WHERE m.id IN (SELECT value FROM json_each(?))`,
       [JSON.stringify(ids)],
@@ -270,16 +281,16 @@ export async function messagesById(
   ]);
   const out = new Map<number, ThreadMessage>();
   for (const r of rows) {
-    const id = Number(r.id);
+    const id = r[0];
     out.set(id, {
       id,
-      conversationId: Number(r.conversation_id),
-      direction: r.direction as ThreadMessage["direction"],
-      body: String(r.body),
-      status: String(r.status),
-      error: r.error === null ? null : String(r.error),
-      senderName: r.sender_name === null ? null : String(r.sender_name),
-      createdAt: Number(r.created_at),
+      conversationId: r[1],
+      direction: r[2],
+      body: r[3],
+      status: r[4],
+      error: r[5],
+      senderName: r[6],
+      createdAt: r[7],
       attachments: files.get(id) ?? [],
       reactions: reactions.get(id) ?? [],
     });

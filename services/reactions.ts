@@ -9,7 +9,7 @@
 import { scheduleJobNow } from "./jobs.ts";
 import { and, desc, eq, inArray, isNotNull, isNull } from "drizzle-orm";
 import type { InboundMessage } from "../carriers/types.ts";
-import { type Conn, type Db, execRaw, type Tx } from "../db/client.ts";
+import { type Conn, type Db, selectJson, type Tx } from "../db/client.ts";
 import { messages, phoneNumbers, reactions } from "../db/schema.ts";
 import { requireConversation } from "./access.ts";
 import type { Clock } from "./clock.ts";
@@ -48,18 +48,20 @@ export async function reactionsFor(
 ): Promise<Map<number, ReactionView[]>> {
   const out = new Map<number, ReactionView[]>();
   if (messageIds.length === 0) return out;
-  // hand-written: the live stream asks for every message it shows
-  const { rows } = await execRaw(
+  // hand-written, one JSON column: the live stream asks for every message
+  // it shows
+  const rows = await selectJson<
+    [number, number, string, number | null, string | null]
+  >(
     conn,
-    `SELECT r.message_id, r.emoji, r.user_id, u.name
+    `SELECT json_group_array(json_array(r.id, r.message_id, r.emoji,
+        r.user_id, u.name))
     FROM reactions r LEFT JOIN users u ON u.id = r.user_id
-    WHERE r.message_id IN (SELECT value FROM json_each(?)) AND r.emoji <> ''
-    ORDER BY r.id`,
+    WHERE r.message_id IN (SELECT value FROM json_each(?)) AND r.emoji <> ''`,
     [JSON.stringify(messageIds)],
   );
-  for (const r of rows) {
-    const messageId = Number(r.message_id);
-    const emoji = String(r.emoji);
+  rows.sort((a, b) => a[0] - b[0]);
+  for (const [, messageId, emoji, userId, name] of rows) {
     const list = out.get(messageId) ?? [];
     let v = list.find((x) => x.emoji === emoji);
     if (!v) {
@@ -67,8 +69,8 @@ export async function reactionsFor(
       list.push(v);
     }
     v.count++;
-    if (r.user_id === null) v.customer = true;
-    else if (r.name) v.names.push(String(r.name));
+    if (userId === null) v.customer = true;
+    else if (name) v.names.push(name);
     out.set(messageId, list);
   }
   return out;
