@@ -12,7 +12,7 @@ import {
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema.ts";
-import { WriteLock } from "./write_lock.ts";
+import { MAIN_SLOT, WriteLock, WRITER_SLOT } from "./write_lock.ts";
 
 export type Schema = typeof schema;
 export type Drizzle = LibSQLDatabase<Schema>;
@@ -129,7 +129,11 @@ export async function openDb(opts: OpenOptions): Promise<Db> {
 
   let tail: Promise<unknown> = Promise.resolve();
   const listeners = new Set<() => void>();
-  const writeLock = new WriteLock(opts.writeLock);
+  // the thread given another's lock is that process's webhook writer
+  const writeLock = new WriteLock(
+    opts.writeLock,
+    opts.writeLock ? WRITER_SLOT : MAIN_SLOT,
+  );
   const notifyCommit = () => {
     for (const l of listeners) l();
   };

@@ -14,6 +14,7 @@
  */
 import type { ParsedWebhook, Provider } from "../carriers/types.ts";
 import type { Db } from "../db/client.ts";
+import { WRITER_SLOT } from "../db/write_lock.ts";
 import type { Clock } from "./clock.ts";
 import { type Ingest, type IngestResult, WebhookIngest } from "./ingest.ts";
 import type { FromWorker, ToWorker } from "./ingest_worker.ts";
@@ -77,6 +78,9 @@ export class IngestThread implements Ingest {
     worker.onmessage = (e: MessageEvent<FromWorker>) => this.#receive(e.data);
     worker.onerror = (e) => {
       e.preventDefault();
+      worker.terminate();
+      // its turn at the write lock, held or awaited, is given up for it
+      this.db.writeLock.abandon(WRITER_SLOT);
       this.#fail(e.message);
     };
     // messages wait in the worker's queue until it has loaded

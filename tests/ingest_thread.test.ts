@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { execRaw } from "../db/client.ts";
-import { WriteLock } from "../db/write_lock.ts";
+import { WriteLock, WRITER_SLOT } from "../db/write_lock.ts";
 import { WebhookIngest } from "../services/ingest.ts";
 import { IngestThread, startIngest } from "../services/ingest_thread.ts";
 import { countRows, type TestApp, testApp, testDb } from "./helpers.ts";
@@ -38,6 +38,58 @@ Deno.test("the write lock lets one holder in at a time, in the order they asked"
     "third in",
     "third out",
   ]);
+});
+
+/** `p`, or a failure after `ms` (a lock never given is a hang otherwise). */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A thread that takes `lock`, told when it has asked and when it holds it. */
+function lockingThread(lock: WriteLock) {
+  const worker = new Worker(
+    new URL("./fixtures/lock_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  const asked = Promise.withResolvers<void>();
+  const holding = Promise.withResolvers<void>();
+  worker.onmessage = (e) => (e.data === "asked" ? asked : holding).resolve();
+  worker.postMessage(lock.buffer);
+  return { worker, asked: asked.promise, holding: holding.promise };
+}
+
+Deno.test("a writer thread that dies holding the write lock, or waiting for it, does not block the main thread", async () => {
+  const main = new WriteLock();
+  // dies holding it
+  const holder = lockingThread(main);
+  await holder.holding;
+  let got = false;
+  const mine = main.acquire().then(() => got = true);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(got, false, "the other thread holds it");
+  holder.worker.terminate();
+  main.abandon(WRITER_SLOT);
+  await within(mine, 2000, "the lock after its holder died");
+  // dies waiting for it, while the main thread holds it
+  const waiter = lockingThread(main);
+  await waiter.asked;
+  waiter.worker.terminate();
+  main.abandon(WRITER_SLOT);
+  main.release();
+  // its turn comes and is skipped
+  await within(
+    main.with(() => Promise.resolve()),
+    2000,
+    "the lock after a waiter died",
+  );
 });
 
 Deno.test("a database file gets a writer thread; INGEST_THREAD=0 or :memory: store on the main thread", async () => {
