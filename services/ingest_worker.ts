@@ -21,7 +21,6 @@ export type ToWorker =
   | { type: "close" };
 
 export type FromWorker =
-  | { type: "ready" }
   | { type: "failed"; message: string }
   | {
     type: "settled";
@@ -82,10 +81,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
           carrierRepliesToKeywords: new Set(msg.carrierRepliesToKeywords),
         });
       });
-      opened.then(
-        () => post({ type: "ready" }),
-        (err) => post({ type: "failed", message: String(err) }),
-      );
+      opened.catch((err) => post({ type: "failed", message: String(err) }));
       break;
     case "submit": {
       const ingest = await opened!.catch(() => null);
