@@ -134,15 +134,16 @@ export async function createApp(deps: AppDeps): Promise<BandejaApp> {
   // carriers' webhooks are answered here, before the middleware only
   // browsers need (compression, session, CSRF): a webhook carries its own
   // signature, and this path takes the most requests a second
+  // (as small as a form: a carrier's webhook is one message or report)
   const tooLarge = (c: Context) => c.text(c.get("t")("error.too_large"), 413);
-  app.use("/webhooks/*", bodyLimit({ maxSize: 256 * 1024, onError: tooLarge }));
+  const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
+  app.use("/webhooks/*", formLimit);
   app.route("/", twilioWebhooks);
   app.route("/", telnyxWebhooks);
   app.route("/", whatsappWebhooks);
 
   app.use(compressText());
   // forms are small; uploads get their own limit on their own routes
-  const formLimit = bodyLimit({ maxSize: 256 * 1024, onError: tooLarge });
   // a campaign's list of numbers may be a large CSV upload
   const listLimit = bodyLimit({ maxSize: 4 * 1024 * 1024, onError: tooLarge });
   // attachments (F7, F22): each route's own limit (routes/uploads.tsx)

@@ -15,7 +15,7 @@
 /** cells of the shared memory */
 const NEXT = 0, SERVING = 1, DEAD = 2, FIRST_SLOT = 3;
 /** the threads a lock can be shared by: the main thread and one writer */
-export const SLOTS = 2;
+const SLOTS = 2;
 /** the slot of the thread that made the lock, and of the one it gave it to */
 export const MAIN_SLOT = 0, WRITER_SLOT = 1;
 const NONE = -1;

@@ -106,10 +106,10 @@ export async function attachmentsFor(
     conn,
     `SELECT json_group_array(json_array(id, message_id, state, content_type,
         size, filename, is_voice_note, thumbnail_key))
-    FROM (SELECT * FROM attachments
-      WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id)`,
+    FROM attachments WHERE message_id IN (SELECT value FROM json_each(?))`,
     [JSON.stringify(messageIds)],
   );
+  // in id order (an aggregate's input order is not a promise SQL makes)
   rows.sort((a, b) => a[0] - b[0]);
   return groupByMessage(rows.map((r) => ({
     id: r[0],

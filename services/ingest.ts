@@ -47,12 +47,8 @@ export class WebhookIngest implements Ingest {
   }
 
   /** Resolves once everything submitted so far is committed. */
-  drain(): Promise<void> {
-    return this.#batches.drain();
-  }
-
   close(): Promise<void> {
-    return this.drain();
+    return this.#batches.drain();
   }
 
   #store(list: ParsedWebhook[]): Promise<IngestResult> {

@@ -102,7 +102,7 @@ self.onmessage = async (e: MessageEvent<ToWorker>) => {
       break;
     }
     case "close":
-      await (await opened?.catch(() => null))?.drain();
+      await (await opened?.catch(() => null))?.close();
       db?.close();
       post({ type: "closed" });
       self.close();

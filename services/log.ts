@@ -11,8 +11,11 @@ const ORDER: Record<Level, number> = {
   error: 40,
 };
 
-let level: Level = (Deno.env.get("LOG_LEVEL") as Level | undefined) ?? "info";
-let threshold: number = ORDER[level] ?? ORDER.info;
+const fromEnv = Deno.env.get("LOG_LEVEL");
+/** the lowest level written */
+let lowest: Level = fromEnv && Object.hasOwn(ORDER, fromEnv)
+  ? fromEnv as Level
+  : "info";
 type Forward = (
   level: Level,
   msg: string,
@@ -22,13 +25,12 @@ let forward: Forward | null = null;
 
 /** Sets the lowest level written (config applies LOG_LEVEL at start). */
 export function setLogLevel(l: Level): void {
-  level = l;
-  threshold = ORDER[l];
+  lowest = l;
 }
 
 /** The lowest level written. */
 export function logLevel(): Level {
-  return level;
+  return lowest;
 }
 
 /**
@@ -45,7 +47,7 @@ export function log(
   msg: string,
   fields: Record<string, unknown> = {},
 ): void {
-  if (ORDER[level] < threshold) return;
+  if (ORDER[level] < ORDER[lowest]) return;
   if (forward) return forward(level, msg, fields);
   const line = JSON.stringify(
     {
